@@ -1,0 +1,170 @@
+/**
+ * The parked wait: one promise, at most one timer, at most one abort registration, and a place
+ * in at most one wait list or on one watched source. Every blocking call of the library is a
+ * Waiter, so the rules of principle 3 live here once:
+ *
+ * - a wait settles exactly once; whatever settles it first (hand-off, own timeout, abort) wins;
+ * - settling detaches everything: the timer is cleared, the abort registration removed, the node
+ *   unlinked from its list. Nothing outlives the wait, so a long-lived signal collects no listeners;
+ * - an abort rejects with the signal's reason, unchanged; the own timeout runs `onExpire`, which
+ *   decides between the documented sentinel and the documented error.
+ * @module
+ */
+import { getClock, type Clock, type TimerHandle } from "./clock.js";
+import { CancelScope, abortReason, isAborted, type AbortTarget, type SignalLike } from "./cancel.js";
+import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./waitable.js";
+
+export type ExpireHandler<T> = (waiter: Waiter<T>) => void;
+
+function expire(waiter: Waiter<any>): void {
+  waiter.timer = undefined;
+  if (!waiter.settled) waiter.onExpire(waiter);
+}
+
+export class Waiter<T = unknown> implements AbortTarget, Watcher {
+  // WaitList links
+  next: Waiter<any> | null = null;
+  prev: Waiter<any> | null = null;
+  list: WaitList | null = null;
+  /** The source this waiter watches, when it waits through the waitable protocol. */
+  watched: Waitable | null = null;
+  /** What the waiter carries: the item a putter offers, the count an acquirer asks for. */
+  item: unknown = undefined;
+  settled = false;
+  timer: TimerHandle | undefined = undefined;
+  private clock: Clock | undefined = undefined;
+  private signal: SignalLike | undefined = undefined;
+  private resolveFn!: (value: T) => void;
+  private rejectFn!: (reason: unknown) => void;
+  readonly promise: Promise<T>;
+
+  constructor(
+    readonly onExpire: ExpireHandler<T>,
+    /** What `notify()` resolves with when the watched source becomes ready. */
+    private readonly notifyValue?: T,
+  ) {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolveFn = resolve;
+      this.rejectFn = reject;
+    });
+  }
+
+  /** Arms the own timeout (ms, or undefined for none) and the abort registration. */
+  arm(timeout: number | undefined, signal: SignalLike | undefined): this {
+    if (signal !== undefined) {
+      this.signal = signal;
+      if (signal instanceof CancelScope) signal._subscribe(this);
+      else signal.addEventListener("abort", this);
+    }
+    if (timeout !== undefined) {
+      this.clock = getClock();
+      this.timer = this.clock.setTimer(expire, timeout, this);
+    }
+    return this;
+  }
+
+  resolve(value: T): boolean {
+    if (this.settled) return false;
+    this.detach();
+    this.resolveFn(value);
+    return true;
+  }
+
+  reject(reason: unknown): boolean {
+    if (this.settled) return false;
+    this.detach();
+    this.rejectFn(reason);
+    return true;
+  }
+
+  /** AbortTarget: a CancelScope aborted. */
+  abort(reason: unknown): void {
+    this.reject(reason);
+  }
+
+  /** EventListener: an AbortSignal aborted. */
+  handleEvent(): void {
+    this.reject(abortReason(this.signal!));
+  }
+
+  /** Watcher: the watched source became ready. */
+  notify(_source?: Waitable): void {
+    this.watched = null; // the source dropped us already
+    this.resolve(this.notifyValue as T);
+  }
+
+  /** Starts watching `source` through the waitable protocol. */
+  watch(source: Waitable): this {
+    this.watched = source;
+    source[addWatcher](this);
+    return this;
+  }
+
+  protected detach(): void {
+    this.settled = true;
+    if (this.list !== null) this.list.remove(this);
+    if (this.watched !== null) {
+      this.watched[removeWatcher](this);
+      this.watched = null;
+    }
+    if (this.timer !== undefined) {
+      this.clock!.clearTimer(this.timer);
+      this.timer = undefined;
+    }
+    const signal = this.signal;
+    if (signal !== undefined) {
+      this.signal = undefined;
+      if (signal instanceof CancelScope) signal._unsubscribe(this);
+      else signal.removeEventListener("abort", this);
+    }
+  }
+}
+
+/** A FIFO of parked waiters with O(1) push, shift and removal from the middle (on abort or timeout). */
+export class WaitList {
+  private head: Waiter<any> | null = null;
+  private tail: Waiter<any> | null = null;
+  size = 0;
+
+  get first(): Waiter<any> | null {
+    return this.head;
+  }
+
+  push(waiter: Waiter<any>): void {
+    waiter.list = this;
+    waiter.prev = this.tail;
+    waiter.next = null;
+    if (this.tail === null) this.head = waiter;
+    else this.tail.next = waiter;
+    this.tail = waiter;
+    this.size++;
+  }
+
+  /** Unlinks and returns the oldest waiter, or null. The waiter is not settled. */
+  shift(): Waiter<any> | null {
+    const waiter = this.head;
+    if (waiter !== null) this.remove(waiter);
+    return waiter;
+  }
+
+  remove(waiter: Waiter<any>): void {
+    if (waiter.list !== this) return;
+    if (waiter.prev === null) this.head = waiter.next;
+    else waiter.prev.next = waiter.next;
+    if (waiter.next === null) this.tail = waiter.prev;
+    else waiter.next.prev = waiter.prev;
+    waiter.prev = waiter.next = null;
+    waiter.list = null;
+    this.size--;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Waiter<any>> {
+    for (let w = this.head; w !== null; w = w.next) yield w;
+  }
+}
+
+/** A promise that rejects with the signal's reason when it is aborted already, else undefined. */
+export function rejectIfAborted(signal: SignalLike | undefined): Promise<never> | undefined {
+  if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/**
+ * Every error class greenthread throws or rejects with. Each has a stable `name`, so code can
+ * test `err.name === "QueueEmptyError"` across realms and bundles as well as `instanceof`.
+ * @module
+ */
+
+/**
+ * The default reason a greenlet is killed with. A greenlet that ends because of a
+ * `GreenletExit` counts as successful: its `value` is the exit, its `exception` undefined.
+ *
+ * @example
+ * ```ts
+ * const g = spawn(async (g) => { await sleep(1000, { signal: g }); });
+ * await g.kill();
+ * g.value instanceof GreenletExit; // true
+ * ```
+ */
+export class GreenletExit extends Error {
+  override name = "GreenletExit";
+  /** Why the greenlet was killed, when the killer said (the socket.io layer puts the disconnect reason here). */
+  readonly reason: unknown;
+
+  constructor(reason?: unknown) {
+    super(reason === undefined ? "greenlet killed" : `greenlet killed: ${String(reason)}`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * A wait ran out of its own time: `get()` with a `timeout`, `withTimeout` without `timeoutValue`,
+ * `killall` with a `timeout`, or a `Timeout` that fired without a custom exception.
+ */
+export class TimeoutError extends Error {
+  override name = "TimeoutError";
+  /** The duration that elapsed, in milliseconds, when known. */
+  readonly ms: number | undefined;
+
+  constructor(message?: string, ms?: number) {
+    super(message ?? (ms === undefined ? "timed out" : `timed out after ${ms} ms`));
+    this.ms = ms;
+  }
+}
+
+/** `Queue.get()` found nothing: `block: false` on an empty queue, or its own timeout expired. */
+export class QueueEmptyError extends Error {
+  override name = "QueueEmptyError";
+}
+
+/** `Queue.put()` found no room: `block: false` on a full queue, or its own timeout expired. */
+export class QueueFullError extends Error {
+  override name = "QueueFullError";
+}
+
+/** The queue was shut down: `put` after `shutdown()`, or `get` once it is shut down and drained. */
+export class QueueShutDownError extends Error {
+  override name = "QueueShutDownError";
+}
+
+/** `Pool.add()` found no free slot: `blocking: false` on a full pool, or its own timeout expired. */
+export class PoolFullError extends Error {
+  override name = "PoolFullError";
+}

@@ -1,0 +1,484 @@
+/**
+ * Greenlet: an async function run as a task you can join, kill, link to and wait for.
+ *
+ * A greenlet is cheap: no AbortController until someone reads `g.signal`, no timer, no listener.
+ * Waits that are given the greenlet as their `signal` register in the greenlet itself (it is a
+ * {@link CancelScope}), and `kill()` rejects each of them with the kill's exception: those waits are
+ * the switch points where a kill lands. An `await` on a foreign promise is not one; that work
+ * finishes on its own.
+ * @module
+ */
+import { CancelScope, checkSignal, type SignalLike } from "./core/cancel.js";
+import { getClock, type TimerHandle } from "./core/clock.js";
+import { checkAtEndOfTurn, reportError, type Reportable } from "./core/hub.js";
+import { checkDuration, checkFunction, checkOptions, checkTimeout, describe } from "./core/validate.js";
+import { Waiter, rejectIfAborted } from "./core/waiter.js";
+import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
+import { GreenletExit, TimeoutError } from "./errors.js";
+
+/** The `signal` option every wait takes: an AbortSignal, or a greenlet (cheaper, see principle 1). */
+export type Signal = AbortSignal | CancelScope;
+
+/** Options of a wait that may time out or be aborted. */
+export interface WaitOptions {
+  /** Milliseconds before the wait gives up by itself; `undefined` or `Infinity` for never. */
+  timeout?: number;
+  /** Aborts the wait with the signal's reason, unchanged. Inside a greenlet, pass the greenlet. */
+  signal?: Signal;
+}
+
+/** Options of {@link Greenlet.get}. */
+export interface GetOptions extends WaitOptions {
+  /** `false`: do not wait; reject with `TimeoutError` if the greenlet is not ready. Default `true`. */
+  block?: boolean;
+}
+
+/** Options of {@link Greenlet.kill} and `killall`. */
+export interface KillOptions {
+  /** The reason the greenlet is killed with. Default: a new {@link GreenletExit}. */
+  exception?: unknown;
+  /** Wait until the function has settled (its `finally` blocks have run). Default `true`. */
+  block?: boolean;
+  /** With `block`, milliseconds to wait for the greenlet to die. */
+  timeout?: number;
+}
+
+/** A function run as a greenlet: it receives the greenlet first, then the spawn arguments. */
+export type GreenletFunction<A extends unknown[], T> = (g: Greenlet<Awaited<T>>, ...args: A) => T | PromiseLike<T>;
+
+/** A link callback: receives the greenlet once it has ended. */
+export type LinkCallback<T> = (g: Greenlet<T>) => unknown;
+
+/**
+ * An object that can be passed to `link()` in place of a callback: `AsyncResult` is one, and is
+ * settled from the greenlet's outcome.
+ */
+export const linkTarget: unique symbol = Symbol.for("greenthread.linkTarget");
+export interface LinkTarget {
+  [linkTarget](g: Greenlet<any>): void;
+}
+
+type LinkKind = 0 | 1 | 2; // any outcome, value only, exception only
+interface Link<T> {
+  callback: LinkCallback<T> | LinkTarget;
+  kind: LinkKind;
+}
+
+const NEW = 0;
+const SCHEDULED = 1;
+const RUNNING = 2;
+const DEAD = 3;
+type State = typeof NEW | typeof SCHEDULED | typeof RUNNING | typeof DEAD;
+
+let lastId = 0;
+
+// Greenlets whose start is due, started FIFO from one microtask: cheaper than a microtask each,
+// and the same order, since a greenlet spawned while the queue drains is appended to it.
+let startQueue: Greenlet<any>[] = [];
+let startScheduled = false;
+
+function drainStartQueue(): void {
+  const queue = startQueue;
+  for (let i = 0; i < queue.length; i++) queue[i]!._run();
+  startQueue = [];
+  startScheduled = false;
+}
+
+function enqueueStart(g: Greenlet<any>): void {
+  startQueue.push(g);
+  if (!startScheduled) {
+    startScheduled = true;
+    queueMicrotask(drainStartQueue);
+  }
+}
+
+function startFromTimer(g: Greenlet<any>): void {
+  g._startTimer = undefined;
+  if (g._state === SCHEDULED) g._run();
+}
+
+function expireFalse(waiter: Waiter<boolean>): void {
+  waiter.resolve(false);
+}
+
+function expireGet(waiter: Waiter<unknown>): void {
+  waiter.reject(new TimeoutError(`Greenlet.get(): timed out after ${waiter.item as number} ms`, waiter.item as number));
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+/**
+ * A unit of work: `fn(g, ...args)` run as a task with an identity, an outcome and a kill switch.
+ *
+ * Create one with {@link spawn} (scheduled at once) or `new Greenlet(fn, ...args)` followed by
+ * `start()`/`startLater(ms)`. A greenlet is not thenable: `await g.get()` for its value,
+ * `await g.join()` to wait for its end.
+ *
+ * @example
+ * ```ts
+ * const g = spawn(async (g, url: string) => (await fetch(url, { signal: g.signal })).status, "https://example.com");
+ * await g.join({ timeout: 5000 });
+ * if (!g.ready()) await g.kill();
+ * ```
+ */
+export class Greenlet<T = unknown> extends CancelScope implements Waitable, Reportable {
+  /** A small sequential integer, unique in this process. */
+  readonly id: number;
+  /** @internal */
+  _state: State = NEW;
+  /** @internal */
+  _startTimer: TimerHandle | undefined = undefined;
+  private fn: ((g: Greenlet<T>, ...args: any[]) => unknown) | undefined;
+  private args: unknown[] | undefined;
+  private customName: string | undefined = undefined;
+  private result: unknown = undefined;
+  private failed = false;
+  private observed = false;
+  private controller: AbortController | undefined = undefined;
+  private watchers: WatcherList | undefined = undefined;
+  private links: Link<T>[] | null = null;
+  private linksScheduled = false;
+
+  constructor(fn: GreenletFunction<any[], T>, ...args: unknown[]);
+  constructor(fn: (g: Greenlet<T>, ...args: any[]) => unknown, ...args: unknown[]) {
+    super();
+    checkFunction("new Greenlet()", "fn", fn);
+    this.id = ++lastId;
+    this.fn = fn;
+    this.args = args;
+  }
+
+  /** `Greenlet-<id>` unless a name was assigned. */
+  get name(): string {
+    return this.customName ?? `Greenlet-${this.id}`;
+  }
+
+  set name(value: string) {
+    if (typeof value !== "string") {
+      throw new TypeError(`Greenlet.name: expected a string, got ${describe(value)}`);
+    }
+    this.customName = value;
+  }
+
+  /** True from `start()`/`startLater()` until the greenlet ends. */
+  get started(): boolean {
+    return this._state === SCHEDULED || this._state === RUNNING;
+  }
+
+  /** True once the greenlet has ended: its function settled, or it was killed before it started. */
+  get dead(): boolean {
+    return this._state === DEAD;
+  }
+
+  /** Same as `dead`: the greenlet has an outcome. */
+  ready(): boolean {
+    return this._state === DEAD;
+  }
+
+  /** True once ended without an exception (a kill with the default `GreenletExit` counts). */
+  successful(): boolean {
+    return this._state === DEAD && !this.failed;
+  }
+
+  /** What the function returned (or the `GreenletExit` it was killed with); undefined otherwise. */
+  get value(): T | undefined {
+    return this.failed ? undefined : (this.result as T | undefined);
+  }
+
+  /** The error the greenlet failed with, or undefined. Reading it counts as observing the failure. */
+  get exception(): unknown {
+    if (!this.failed) return undefined;
+    this.observed = true;
+    return this.result;
+  }
+
+  /**
+   * A real AbortSignal for platform APIs (fetch, streams, timers/promises), created on first read
+   * and aborted with the kill's exception when the greenlet is killed. Read after a kill, it is
+   * already aborted. For the library's own waits pass the greenlet itself: it costs nothing.
+   */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this._aborted) this.controller.abort(this._reason);
+    }
+    return this.controller.signal;
+  }
+
+  /**
+   * Schedules the function to start on a later microtask, after greenlets spawned before it.
+   * Does nothing if the greenlet was started already or is dead.
+   */
+  start(): this {
+    if (this._state === NEW) {
+      this._state = SCHEDULED;
+      enqueueStart(this);
+    }
+    return this;
+  }
+
+  /**
+   * Schedules the function to start once `ms` milliseconds have passed. Does nothing if the
+   * greenlet was started already or is dead.
+   * @throws {TypeError|RangeError} when `ms` is not a finite number ≥ 0.
+   */
+  startLater(ms: number): this {
+    checkDuration("Greenlet.startLater()", "ms", ms);
+    if (this._state === NEW) {
+      this._state = SCHEDULED;
+      this._startTimer = getClock().setTimer(startFromTimer, ms, this);
+    }
+    return this;
+  }
+
+  /** @internal Runs the function; called once, by the start queue or the start timer. */
+  _run(): void {
+    if (this._state !== SCHEDULED) return; // killed before it started
+    this._state = RUNNING;
+    const fn = this.fn!;
+    const args = this.args!;
+    this.fn = this.args = undefined;
+    let outcome: unknown;
+    try {
+      outcome = args.length === 0 ? fn(this) : fn(this, ...args);
+    } catch (error) {
+      this.finish(false, error);
+      return;
+    }
+    if (isPromiseLike(outcome)) {
+      outcome.then(
+        (value) => this.finish(true, value),
+        (error: unknown) => this.finish(false, error),
+      );
+    } else {
+      this.finish(true, outcome);
+    }
+  }
+
+  private finish(ok: boolean, result: unknown): void {
+    if (this._state === DEAD) return;
+    this._state = DEAD;
+    this.fn = this.args = undefined;
+    this.result = result;
+    this.failed = !ok && !(result instanceof GreenletExit);
+    if (this.watchers !== undefined) {
+      const watchers = this.watchers;
+      this.watchers = undefined;
+      watchers.notifyAll(this);
+    }
+    if (this.links !== null) this.scheduleLinks();
+    if (this.failed && !this.observed) checkAtEndOfTurn(this);
+  }
+
+  /** @internal Reports the failure to the hub unless someone observed it by now. */
+  reportIfUnobserved(): void {
+    if (this.observed) return;
+    this.observed = true;
+    reportError(this.result, { kind: "greenlet", greenlet: this });
+  }
+
+  /** @internal An owner (group, pool, session) takes responsibility for reporting the failure. */
+  _observe(): void {
+    this.observed = true;
+  }
+
+  /**
+   * Waits until the greenlet is dead.
+   * @returns true once it is dead (whether it succeeded or failed); false if the own `timeout`
+   * expired first. Never rejects because the greenlet failed.
+   * @throws rejects with `signal.reason` when the signal aborts (at once if it is aborted already).
+   */
+  join(options?: WaitOptions): Promise<boolean> {
+    checkOptions("Greenlet.join()", options);
+    const timeout = checkTimeout("Greenlet.join()", options?.timeout);
+    const signal = checkSignal("Greenlet.join()", options?.signal);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    if (this._state === DEAD) return Promise.resolve(true);
+    return new Waiter<boolean>(expireFalse, true).watch(this).arm(timeout, signal).promise;
+  }
+
+  /**
+   * The greenlet's value, waiting for it to end if needed. Counts as observing a failure.
+   * @returns the value, or rejects with the greenlet's exception.
+   * @throws rejects with `TimeoutError` on its own timeout or when `block` is false and the greenlet
+   * is not ready; with `signal.reason` when the signal aborts.
+   */
+  get(options?: GetOptions): Promise<T> {
+    checkOptions("Greenlet.get()", options);
+    const timeout = checkTimeout("Greenlet.get()", options?.timeout);
+    const signal = checkSignal("Greenlet.get()", options?.signal);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    this.observed = true;
+    if (this._state === DEAD) return this.outcome();
+    if (options?.block === false) {
+      return Promise.reject(new TimeoutError("Greenlet.get(): the greenlet is not ready and block is false"));
+    }
+    const waiter = new Waiter<unknown>(expireGet, undefined);
+    waiter.item = timeout;
+    return waiter
+      .watch(this)
+      .arm(timeout, signal)
+      .promise.then(() => this.outcome());
+  }
+
+  private outcome(): Promise<T> {
+    return this.failed ? Promise.reject(this.result) : Promise.resolve(this.result as T);
+  }
+
+  /**
+   * Kills the greenlet: every library wait given the greenlet (or its signal) rejects at once with
+   * `exception`, and `g.signal` aborts with it. A greenlet that has not started yet is marked dead
+   * at once and its function never runs. Idempotent: the first kill's exception wins, and killing a
+   * dead greenlet does nothing.
+   *
+   * Never rejects. With `block` (the default), resolves true once the function has settled, or
+   * false if the own `timeout` expired first (the greenlet keeps running); with `block: false`,
+   * resolves at once with `dead`. Do not block on a kill of the greenlet you are running in: it
+   * cannot end while it waits for itself.
+   */
+  kill(options?: KillOptions): Promise<boolean> {
+    checkOptions("Greenlet.kill()", options);
+    const timeout = checkTimeout("Greenlet.kill()", options?.timeout);
+    this._kill(options?.exception);
+    if (options?.block === false || this._state === DEAD) return Promise.resolve(this._state === DEAD);
+    return new Waiter<boolean>(expireFalse, true).watch(this).arm(timeout, undefined).promise;
+  }
+
+  /**
+   * @internal The non-waiting part of kill, shared with killall and the owners.
+   * An undefined `exception` means a fresh GreenletExit.
+   */
+  _kill(exception: unknown): void {
+    if (this._state === DEAD || this._aborted) return; // the first kill's exception wins
+    const reason = exception === undefined ? new GreenletExit() : exception;
+    this._abortScope(reason);
+    this.controller?.abort(reason);
+    if (this._state === NEW || this._state === SCHEDULED) {
+      if (this._startTimer !== undefined) {
+        getClock().clearTimer(this._startTimer);
+        this._startTimer = undefined;
+      }
+      this.finish(false, reason);
+    }
+  }
+
+  /**
+   * Calls `callback(g)` once the greenlet has ended, whatever the outcome. Callbacks run
+   * asynchronously (also when linked after the end), in the order they were linked; one that
+   * throws or rejects is reported to the hub and the others still run. Counts as observing a
+   * failure. `callback` may also be a link target such as an `AsyncResult`.
+   */
+  link(callback: LinkCallback<T> | LinkTarget): void {
+    this.addLink("Greenlet.link()", callback, 0);
+  }
+
+  /** Like {@link link}, but the callback runs only if the greenlet succeeded. */
+  linkValue(callback: LinkCallback<T> | LinkTarget): void {
+    this.addLink("Greenlet.linkValue()", callback, 1);
+  }
+
+  /** Like {@link link}, but the callback runs only if the greenlet failed. Counts as observing. */
+  linkException(callback: LinkCallback<T> | LinkTarget): void {
+    this.addLink("Greenlet.linkException()", callback, 2);
+  }
+
+  /** Removes every link to `callback` that has not run yet. */
+  unlink(callback: LinkCallback<T> | LinkTarget): void {
+    if (this.links === null) return;
+    this.links = this.links.filter((link) => link.callback !== callback);
+  }
+
+  private addLink(call: string, callback: LinkCallback<T> | LinkTarget, kind: LinkKind): void {
+    if (typeof callback !== "function" && !isLinkTarget(callback)) {
+      throw new TypeError(`${call}: expected callback to be a function or a link target, got ${describe(callback)}`);
+    }
+    if (kind !== 1) this.observed = true;
+    (this.links ??= []).push({ callback, kind });
+    if (this._state === DEAD) this.scheduleLinks();
+  }
+
+  private scheduleLinks(): void {
+    if (this.linksScheduled) return;
+    this.linksScheduled = true;
+    queueMicrotask(() => this.runLinks());
+  }
+
+  private runLinks(): void {
+    this.linksScheduled = false;
+    const links = this.links;
+    this.links = null;
+    if (links === null) return;
+    for (const { callback, kind } of links) {
+      if ((kind === 1 && this.failed) || (kind === 2 && !this.failed)) continue;
+      try {
+        const returned = typeof callback === "function" ? callback(this) : callback[linkTarget](this);
+        if (isPromiseLike(returned)) {
+          returned.then(undefined, (error: unknown) => reportError(error, { kind: "link", greenlet: this }));
+        }
+      } catch (error) {
+        reportError(error, { kind: "link", greenlet: this });
+      }
+    }
+  }
+
+  /** @internal Waitable protocol. */
+  [addWatcher](watcher: Watcher): void {
+    if (this._state === DEAD) {
+      watcher.notify(this);
+      return;
+    }
+    (this.watchers ??= new WatcherList()).add(watcher);
+  }
+
+  /** @internal Waitable protocol. */
+  [removeWatcher](watcher: Watcher): void {
+    this.watchers?.remove(watcher);
+  }
+
+  override toString(): string {
+    const state = ["new", "scheduled", "running", "dead"][this._state];
+    return `<${this.name} ${state}>`;
+  }
+}
+
+function isLinkTarget(value: unknown): value is LinkTarget {
+  return value !== null && typeof value === "object" && typeof (value as LinkTarget)[linkTarget] === "function";
+}
+
+/**
+ * Creates a greenlet running `fn(g, ...args)` and schedules it to start on a later microtask, in
+ * spawn order; the caller keeps running until it awaits.
+ * @throws {TypeError} when `fn` is not a function.
+ * @example
+ * ```ts
+ * const g = spawn(async (g, a: number, b: number) => a + b, 1, 2);
+ * await g.get(); // 3
+ * ```
+ */
+export function spawn<A extends unknown[], T>(fn: GreenletFunction<A, T>, ...args: A): Greenlet<Awaited<T>> {
+  checkFunction("spawn()", "fn", fn);
+  const g = new Greenlet<Awaited<T>>(fn as GreenletFunction<any[], Awaited<T>>, ...args);
+  g._state = SCHEDULED;
+  enqueueStart(g);
+  return g;
+}
+
+/**
+ * Creates a greenlet running `fn(g, ...args)` that starts once `ms` milliseconds have passed.
+ * @throws {TypeError|RangeError} when `ms` is not a finite number ≥ 0 or `fn` is not a function.
+ */
+export function spawnLater<A extends unknown[], T>(ms: number, fn: GreenletFunction<A, T>, ...args: A): Greenlet<Awaited<T>> {
+  checkDuration("spawnLater()", "ms", ms);
+  checkFunction("spawnLater()", "fn", fn);
+  return new Greenlet<Awaited<T>>(fn as GreenletFunction<any[], Awaited<T>>, ...args).startLater(ms);
+}
+
+export type { SignalLike };

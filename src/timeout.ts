@@ -1,0 +1,212 @@
+/**
+ * Deadlines: the `Timeout` object and the `withTimeout` block.
+ * @module
+ */
+import { CancelScope, abortReason, checkSignal, isAborted } from "./core/cancel.js";
+import { getClock, type Clock, type TimerHandle } from "./core/clock.js";
+import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
+import { TimeoutError } from "./errors.js";
+import type { Signal } from "./greenlet.js";
+
+function fire(timeout: Timeout): void {
+  timeout._expire();
+}
+
+/**
+ * A deadline you can start, cancel and hand to waits. When it fires, `signal` aborts with this
+ * timeout's error: a `TimeoutError` naming the ms, or the exception given to the constructor.
+ * A Timeout can also be passed directly as the `signal` option of the library's own waits.
+ *
+ * `new Timeout(null)` never fires; `new Timeout(0)` fires on the next timer turn. `start()` while
+ * pending or after it fired throws; after `cancel()` it may be started again.
+ *
+ * @example
+ * ```ts
+ * const t = Timeout.startNew(5000);
+ * try { await queue.get({ signal: t }); } finally { t.cancel(); }
+ * ```
+ */
+export class Timeout extends CancelScope {
+  /** The duration in milliseconds, or null for a timeout that never fires. */
+  readonly ms: number | null;
+  private readonly exception: unknown;
+  private timer: TimerHandle | undefined = undefined;
+  private clock: Clock | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+
+  constructor(ms: number | null, exception?: unknown) {
+    super();
+    if (ms !== null) checkDuration("new Timeout()", "ms", ms);
+    this.ms = ms;
+    this.exception = exception;
+  }
+
+  /** Creates a timeout and starts it. */
+  static startNew(ms: number | null, exception?: unknown): Timeout {
+    return new Timeout(ms, exception).start();
+  }
+
+  /** True while started and neither fired nor cancelled. */
+  get pending(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** True once the timeout has fired. */
+  get expired(): boolean {
+    return this._aborted;
+  }
+
+  /**
+   * An AbortSignal that aborts when the timeout fires, with the timeout's error as reason.
+   * Created on first read.
+   */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this._aborted) this.controller.abort(this._reason);
+    }
+    return this.controller.signal;
+  }
+
+  /**
+   * Arms the timeout on the library's clock.
+   * @throws {Error} when it is pending already or has fired (create a new one).
+   */
+  start(): this {
+    if (this.timer !== undefined) throw new Error("Timeout.start(): the timeout is pending already");
+    if (this._aborted) throw new Error("Timeout.start(): the timeout has fired already; create a new one");
+    if (this.ms !== null) {
+      this.clock = getClock();
+      this.timer = this.clock.setTimer(fire, this.ms, this);
+    }
+    return this;
+  }
+
+  /** Disarms the timeout if it is pending; does nothing otherwise. It may be started again. */
+  cancel(): void {
+    if (this.timer !== undefined) {
+      this.clock!.clearTimer(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** @internal */
+  _expire(): void {
+    this.timer = undefined;
+    const reason =
+      this.exception !== undefined ? this.exception : new TimeoutError(`timed out after ${this.ms} ms`, this.ms ?? undefined);
+    this._abortScope(reason);
+    this.controller?.abort(reason);
+  }
+
+  override toString(): string {
+    return `<Timeout ${this.ms === null ? "never" : `${this.ms} ms`} ${this.expired ? "expired" : this.pending ? "pending" : "idle"}>`;
+  }
+}
+
+/** Options of {@link withTimeout}. */
+export interface WithTimeoutOptions<U> {
+  /** Resolve with this on the deadline instead of rejecting (the key's presence counts, even `undefined`). */
+  timeoutValue?: U;
+  /** An outer cancellation: when it aborts, `withTimeout` rejects at once with its reason. */
+  signal?: Signal;
+}
+
+/**
+ * Runs `fn(signal)` with a deadline. `signal` aborts at the deadline (with this call's
+ * `TimeoutError`) or when the outer signal aborts (with its reason).
+ *
+ * Settles at the deadline whether or not `fn` has returned: a `fn` that ignores its signal keeps
+ * running in the background. On its own deadline resolves `timeoutValue` when the options have that
+ * key, else rejects with its `TimeoutError`. It only ever handles its own deadline, so nested calls
+ * compose: the shorter deadline wins and its error reaches the caller unchanged.
+ *
+ * @throws {TypeError|RangeError} at the call when `ms` is not a finite number ≥ 0 or `fn` is not a
+ * function.
+ * @throws rejects with the outer `signal.reason` at once when it aborts, even if `fn` ignores it.
+ * @example
+ * ```ts
+ * const user = await withTimeout(2000, (signal) => fetch(url, { signal }).then((r) => r.json()));
+ * const cached = await withTimeout(50, () => cache.get(key), { timeoutValue: null });
+ * ```
+ */
+export function withTimeout<T>(ms: number, fn: (signal: AbortSignal) => T | PromiseLike<T>): Promise<T>;
+export function withTimeout<T, U>(
+  ms: number,
+  fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  options: WithTimeoutOptions<U>,
+): Promise<T | U>;
+export function withTimeout<T, U>(
+  ms: number,
+  fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  options?: WithTimeoutOptions<U>,
+): Promise<T | U> {
+  checkDuration("withTimeout()", "ms", ms);
+  checkFunction("withTimeout()", "fn", fn);
+  checkOptions("withTimeout()", options);
+  const outer = checkSignal("withTimeout()", options?.signal);
+  if (outer !== undefined && isAborted(outer)) return Promise.reject(abortReason(outer));
+  const hasTimeoutValue = options !== undefined && "timeoutValue" in options;
+
+  return new Promise<T | U>((resolve, reject) => {
+    const clock = getClock();
+    const controller = new AbortController();
+    let settled = false;
+    const outerTimeout = outer instanceof CancelScope ? undefined : outer;
+    const onOuterAbort = {
+      abort(reason: unknown): void {
+        if (settled) return;
+        settle();
+        controller.abort(reason);
+        reject(reason);
+      },
+      handleEvent(): void {
+        this.abort(outerTimeout!.reason);
+      },
+    };
+    const settle = (): void => {
+      settled = true;
+      clock.clearTimer(timer);
+      if (outer instanceof CancelScope) outer._unsubscribe(onOuterAbort);
+      else outer?.removeEventListener("abort", onOuterAbort);
+    };
+    const timer = clock.setTimer(
+      () => {
+        if (settled) return;
+        settle();
+        const error = new TimeoutError(`withTimeout(): timed out after ${ms} ms`, ms);
+        if (hasTimeoutValue) resolve(options.timeoutValue as U);
+        else reject(error);
+        controller.abort(error);
+      },
+      ms,
+      undefined,
+    );
+    if (outer instanceof CancelScope) outer._subscribe(onOuterAbort);
+    else outer?.addEventListener("abort", onOuterAbort);
+
+    let result: T | PromiseLike<T>;
+    try {
+      result = fn(controller.signal);
+    } catch (error) {
+      if (!settled) {
+        settle();
+        reject(error);
+      }
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        if (settled) return;
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settle();
+        reject(error);
+      },
+    );
+  });
+}
+
