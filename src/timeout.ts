@@ -2,7 +2,7 @@
  * Deadlines: the `Timeout` object and the `withTimeout` block.
  * @module
  */
-import { CancelScope, abortReason, checkSignal, isAborted } from "./core/cancel.js";
+import { CancelScope, CancelState, abortReason, checkSignal, isAborted, type AbortTarget } from "./core/cancel.js";
 import { getClock, type Clock, type TimerHandle } from "./core/clock.js";
 import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
@@ -33,6 +33,7 @@ export class Timeout extends CancelScope {
   private timer: TimerHandle | undefined = undefined;
   private clock: Clock | undefined = undefined;
   private controller: AbortController | undefined = undefined;
+  private readonly state = new CancelState();
 
   constructor(ms: number | null, exception?: unknown) {
     super();
@@ -53,7 +54,7 @@ export class Timeout extends CancelScope {
 
   /** True once the timeout has fired. */
   get expired(): boolean {
-    return this._aborted;
+    return this.state.aborted;
   }
 
   /**
@@ -63,7 +64,7 @@ export class Timeout extends CancelScope {
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
-      if (this._aborted) this.controller.abort(this._reason);
+      if (this.state.aborted) this.controller.abort(this.state.reason);
     }
     return this.controller.signal;
   }
@@ -74,7 +75,7 @@ export class Timeout extends CancelScope {
    */
   start(): this {
     if (this.timer !== undefined) throw new Error("Timeout.start(): the timeout is pending already");
-    if (this._aborted) throw new Error("Timeout.start(): the timeout has fired already; create a new one");
+    if (this.state.aborted) throw new Error("Timeout.start(): the timeout has fired already; create a new one");
     if (this.ms !== null) {
       this.clock = getClock();
       this.timer = this.clock.setTimer(fire, this.ms, this);
@@ -95,8 +96,28 @@ export class Timeout extends CancelScope {
     this.timer = undefined;
     const reason =
       this.exception !== undefined ? this.exception : new TimeoutError(`timed out after ${this.ms} ms`, this.ms ?? undefined);
-    this._abortScope(reason);
+    this.state.abort(reason);
     this.controller?.abort(reason);
+  }
+
+  /** @internal */
+  _isAborted(): boolean {
+    return this.state.aborted;
+  }
+
+  /** @internal */
+  _abortReason(): unknown {
+    return this.state.reason;
+  }
+
+  /** @internal */
+  _subscribe(target: AbortTarget): void {
+    this.state.subscribe(target);
+  }
+
+  /** @internal */
+  _unsubscribe(target: AbortTarget): void {
+    this.state.unsubscribe(target);
   }
 
   override toString(): string {

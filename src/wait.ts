@@ -18,7 +18,7 @@ export interface WaitManyOptions extends WaitOptions {
 /** Validates and copies the objects argument of wait/iwait/joinall. */
 export function toWaitables<W>(call: string, objects: Iterable<W>, accept: (x: unknown) => boolean, what: string): W[] {
   checkIterable(call, "objects", objects);
-  const list = Array.from(objects);
+  const list = Array.isArray(objects) ? objects.slice() : Array.from(objects);
   for (let i = 0; i < list.length; i++) {
     if (!accept(list[i])) {
       throw new TypeError(`${call}: expected objects[${i}] to be ${what}, got ${describe(list[i])}`);
@@ -34,7 +34,7 @@ export function toWaitables<W>(call: string, objects: Iterable<W>, accept: (x: u
  */
 export class Collector<W extends Waitable> extends Waiter<W[]> implements Watcher {
   readonly results: W[] = [];
-  private watching: W[] = [];
+  private sources: W[] = [];
 
   constructor(
     private readonly want: number,
@@ -45,15 +45,12 @@ export class Collector<W extends Waitable> extends Waiter<W[]> implements Watche
 
   /** Watches `sources`, taking the ready ones at once in argument order; returns the promise. */
   start(sources: W[], timeout: number | undefined, signal: SignalLike | undefined): Promise<W[]> {
-    for (const source of sources) {
-      if (this.settled) break;
-      if (source.ready()) this.take(source);
-      else this.watching.push(source);
-    }
-    if (!this.settled) {
-      for (const source of this.watching) source[addWatcher](this);
-      if (!this.settled) this.arm(timeout, signal);
-    }
+    // Ready sources first, in argument order; then watch the others.
+    for (let i = 0; i < sources.length && !this.settled; i++) if (sources[i]!.ready()) this.take(sources[i]!);
+    if (this.settled) return this.promise;
+    this.sources = sources;
+    for (let i = 0; i < sources.length && !this.settled; i++) if (!sources[i]!.ready()) sources[i]![addWatcher](this);
+    if (!this.settled) this.arm(timeout, signal);
     return this.promise;
   }
 
@@ -70,9 +67,9 @@ export class Collector<W extends Waitable> extends Waiter<W[]> implements Watche
   protected override detach(): void {
     super.detach();
     // Sources that notified us dropped us already; removing from them is a no-op.
-    const watching = this.watching;
-    this.watching = [];
-    for (const source of watching) source[removeWatcher](this);
+    const sources = this.sources;
+    this.sources = [];
+    for (let i = 0; i < sources.length; i++) sources[i]![removeWatcher](this);
   }
 }
 

@@ -13,41 +13,45 @@ export interface AbortTarget {
 
 /**
  * A source of cancellation with the semantics of an AbortSignal (once aborted it stays aborted,
- * with one reason), minus its cost. Greenlet extends it.
+ * with one reason), minus its cost. Greenlet and Timeout extend it; it holds no state itself, so
+ * that a greenlet, allocated per task, pays for cancellation only once it is cancelled or waited on.
  */
 export abstract class CancelScope {
   /** @internal */
-  _aborted = false;
+  abstract _isAborted(): boolean;
   /** @internal */
-  _reason: unknown = undefined;
+  abstract _abortReason(): unknown;
+  /** @internal Registers a wait to abort; called only while not aborted. */
+  abstract _subscribe(target: AbortTarget): void;
   /** @internal */
-  _targets: Set<AbortTarget> | null = null;
+  abstract _unsubscribe(target: AbortTarget): void;
+}
 
-  /**
-   * Aborts every wait registered with this scope, in registration order, with `reason`.
-   * Returns false when the scope was aborted already (the first reason wins).
-   * @internal
-   */
-  _abortScope(reason: unknown): boolean {
-    if (this._aborted) return false;
-    this._aborted = true;
-    this._reason = reason;
-    const targets = this._targets;
+/** The state behind a CancelScope: the reason once aborted, and the waits to abort. */
+export class CancelState {
+  aborted = false;
+  reason: unknown = undefined;
+  private targets: Set<AbortTarget> | null = null;
+
+  /** Aborts every registered wait, in registration order. False when aborted already. */
+  abort(reason: unknown): boolean {
+    if (this.aborted) return false;
+    this.aborted = true;
+    this.reason = reason;
+    const targets = this.targets;
     if (targets !== null) {
-      this._targets = null;
+      this.targets = null;
       for (const target of targets) target.abort(reason);
     }
     return true;
   }
 
-  /** @internal */
-  _subscribe(target: AbortTarget): void {
-    (this._targets ??= new Set()).add(target);
+  subscribe(target: AbortTarget): void {
+    (this.targets ??= new Set()).add(target);
   }
 
-  /** @internal */
-  _unsubscribe(target: AbortTarget): void {
-    this._targets?.delete(target);
+  unsubscribe(target: AbortTarget): void {
+    this.targets?.delete(target);
   }
 }
 
@@ -63,9 +67,9 @@ export function checkSignal(call: string, signal: unknown): SignalLike | undefin
 }
 
 export function isAborted(signal: SignalLike): boolean {
-  return signal instanceof CancelScope ? signal._aborted : signal.aborted;
+  return signal instanceof CancelScope ? signal._isAborted() : signal.aborted;
 }
 
 export function abortReason(signal: SignalLike): unknown {
-  return signal instanceof CancelScope ? signal._reason : signal.reason;
+  return signal instanceof CancelScope ? signal._abortReason() : signal.reason;
 }

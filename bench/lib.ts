@@ -1,0 +1,105 @@
+// Shared harness of the benchmark suites: every suite measures the library against a baseline
+// in the same process and the same run, and states its target as a ratio, never as a wall-clock
+// figure. Each task function does a whole batch (say 100,000 spawns) per call and checks its own
+// result inside the timed loop, so a broken implementation cannot look fast.
+import { Bench } from "tinybench";
+
+export interface Measured {
+  /** Operations per second, from the mean time of one batch. */
+  opsPerSecond: number;
+  /** Mean milliseconds per batch. */
+  msPerBatch: number;
+}
+
+export interface SuiteOptions {
+  /** Minimum milliseconds spent on each task. Default 1500. */
+  time?: number;
+  /** Minimum batches per task. Default 8. */
+  iterations?: number;
+}
+
+/**
+ * Runs every task of a suite with tinybench. `opsPerBatch` is how many operations one call of a
+ * task function performs; it turns batches per second into operations per second.
+ */
+export async function measure(
+  suite: string,
+  opsPerBatch: number,
+  tasks: Record<string, () => unknown>,
+  options: SuiteOptions = {},
+): Promise<Map<string, Measured>> {
+  const bench = new Bench({ name: suite, time: options.time ?? 1500, iterations: options.iterations ?? 8 });
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn as () => Promise<void>);
+  await bench.run();
+  const results = new Map<string, Measured>();
+  console.log(`\n## ${suite}  (${opsPerBatch.toLocaleString("en-US")} operations per batch)`);
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (result.state !== "completed") {
+      const error = result.state === "errored" ? result.error : new Error(`task ended as ${result.state}`);
+      throw new Error(`${suite} / ${task.name}: ${error.message}`, { cause: error });
+    }
+    const msPerBatch = result.latency.mean;
+    const opsPerSecond = (opsPerBatch / msPerBatch) * 1000;
+    results.set(task.name, { opsPerSecond, msPerBatch });
+    console.log(
+      `  ${task.name.padEnd(44)} ${formatRate(opsPerSecond).padStart(12)} ops/s   ${msPerBatch.toFixed(2).padStart(9)} ms/batch   (${result.latency.samplesCount} batches)`,
+    );
+  }
+  return results;
+}
+
+export function formatRate(opsPerSecond: number): string {
+  if (opsPerSecond >= 1e6) return `${(opsPerSecond / 1e6).toFixed(2)} M`;
+  if (opsPerSecond >= 1e3) return `${(opsPerSecond / 1e3).toFixed(1)} k`;
+  return opsPerSecond.toFixed(0);
+}
+
+const failures: string[] = [];
+
+/**
+ * States a target: `subject`'s throughput must be at least `minRatio` × `baseline`'s. Prints the
+ * verdict; a miss makes the process exit non-zero at the end (see {@link finish}).
+ */
+export function target(results: Map<string, Measured>, subject: string, baseline: string, minRatio: number): number {
+  const a = results.get(subject);
+  const b = results.get(baseline);
+  if (a === undefined || b === undefined) throw new Error(`target(): no result named ${a === undefined ? subject : baseline}`);
+  const ratio = a.opsPerSecond / b.opsPerSecond;
+  const ok = ratio >= minRatio;
+  const line = `${subject} vs ${baseline}: ${ratio.toFixed(2)}× (target ≥ ${minRatio}×) ${ok ? "PASS" : "MISS"}`;
+  console.log(`  → ${line}`);
+  if (!ok) failures.push(line);
+  return ratio;
+}
+
+/** A smaller-is-better target, for memory: `subject` must be at most `maxRatio` × `baseline`. */
+export function targetAtMost(label: string, subject: number, baseline: number, maxRatio: number, unit: string): number {
+  const ratio = subject / baseline;
+  const ok = ratio <= maxRatio;
+  const line = `${label}: ${subject.toFixed(0)} vs ${baseline.toFixed(0)} ${unit}, ${ratio.toFixed(2)}× (target ≤ ${maxRatio}×) ${ok ? "PASS" : "MISS"}`;
+  console.log(`  → ${line}`);
+  if (!ok) failures.push(line);
+  return ratio;
+}
+
+/** Ends a suite: exit code 1 if any target was missed. */
+export function finish(): void {
+  if (failures.length > 0) {
+    console.log(`\n${failures.length} target(s) missed:\n  ${failures.join("\n  ")}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Fails the benchmark when a batch computed the wrong thing. */
+export function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(`benchmark self-check failed: ${message}`);
+}
+
+/** Forces a full collection; the suites run with --expose-gc. */
+export function collect(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("run the benchmarks with node --expose-gc (npm run bench does)");
+  gc();
+  gc();
+}
