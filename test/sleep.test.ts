@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sleep, spawn } from "../src/index.js";
+import { installVirtualClock } from "../src/testing/index.js";
+
+test("sleep(0) lets every greenlet that is ready run first", async () => {
+  const order: string[] = [];
+  spawn(async () => {
+    order.push("a1");
+    await null;
+    order.push("a2");
+    await null;
+    order.push("a3");
+  });
+  spawn(() => void order.push("b"));
+  await sleep(0);
+  order.push("after sleep(0)");
+  assert.deepEqual(order, ["a1", "b", "a2", "a3", "after sleep(0)"]);
+});
+
+test("sleep(ms) resolves once the virtual clock reaches the deadline, not before", async () => {
+  const clock = installVirtualClock();
+  try {
+    let woke = false;
+    const slept = sleep(1000).then(() => (woke = true));
+    await clock.advance(999);
+    assert.equal(woke, false);
+    await clock.advance(1);
+    await slept;
+    assert.equal(woke, true);
+    assert.equal(clock.pendingTimers, 0);
+  } finally {
+    clock.uninstall();
+  }
+});
+
+test("sleep rejects with exactly the signal's reason and clears its timer", async () => {
+  const clock = installVirtualClock();
+  try {
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    const slept = sleep(10_000, { signal: controller.signal });
+    controller.abort(reason);
+    await assert.rejects(slept, (error) => error === reason);
+    assert.equal(clock.pendingTimers, 0);
+  } finally {
+    clock.uninstall();
+  }
+});
+
+test("sleep rejects bad durations at the call, naming the argument", () => {
+  assert.throws(() => sleep(-1), { name: "RangeError", message: "sleep(): expected ms to be a finite number of milliseconds ≥ 0, got -1 (number)" });
+  assert.throws(() => sleep(NaN), { name: "RangeError", message: /sleep\(\): expected ms .* got NaN \(number\)/ });
+  assert.throws(() => sleep(Infinity), { name: "RangeError", message: /got Infinity \(number\)/ });
+  assert.throws(() => sleep("5" as unknown as number), { name: "TypeError", message: /got "5" \(string\)/ });
+  assert.throws(() => sleep(5, { signal: {} as AbortSignal }), {
+    name: "TypeError",
+    message: "sleep(): expected signal to be an AbortSignal, a Greenlet or a Timeout, got an instance of Object (object)",
+  });
+});
