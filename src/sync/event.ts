@@ -1,0 +1,134 @@
+/**
+ * `Event`: a flag that tasks wait for.
+ * @module
+ */
+import { checkSignal } from "../core/cancel.js";
+import { checkOptions, checkTimeout } from "../core/validate.js";
+import { rejectIfAborted, type Waiter } from "../core/waiter.js";
+import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
+import type { WaitOptions } from "../greenlet.js";
+import { WakeList } from "./wake-list.js";
+
+const TRUE: Promise<boolean> = Promise.resolve(true);
+
+function expireFalse(waiter: Waiter<boolean>): void {
+  waiter.resolve(false);
+}
+
+function wakeTrue(waiter: Waiter<boolean>): void {
+  waiter.resolve(true);
+}
+
+/**
+ * A flag that starts cleared. `wait()` parks until the flag is set; `set()` wakes every waiter,
+ * oldest first, and `clear()` lowers the flag again.
+ *
+ * An Event is a waitable: `wait([event, g])` and `iwait(...)` accept it, and it is ready while set.
+ * Waits with neither timeout nor signal share one promise per set/clear cycle, so a hundred
+ * thousand tasks parked on one Event cost about as much as a hundred thousand `await`s on one
+ * promise.
+ *
+ * @example
+ * ```ts
+ * const ready = new Event();
+ * spawn(async (g) => { await ready.wait({ signal: g }); serve(); });
+ * await loadConfig();
+ * ready.set();
+ * ```
+ */
+export class Event implements Waitable {
+  private flag = false;
+  private waiters: WakeList<boolean> | null = null;
+  private readonly watchers = new WatcherList();
+
+  /**
+   * Sets the flag and wakes every pending `wait()` with `true`, in the order the waits were made,
+   * and then every watcher (`wait()`/`iwait()` of `src/wait.ts`). Waits made while the flag is set
+   * resolve at once. Does nothing if the flag is set already. Never throws.
+   * @example
+   * ```ts
+   * stop.set();
+   * ```
+   */
+  set(): void {
+    if (this.flag) return;
+    this.flag = true;
+    const waiters = this.waiters;
+    if (waiters !== null) waiters.wakeAll(wakeTrue);
+    this.watchers.notifyAll(this);
+  }
+
+  /**
+   * Lowers the flag. Waits made from now on park until the next `set()`. Waits that were woken
+   * by an earlier `set()` still resolve `true`, even if their code has not run yet. Never throws.
+   * @example
+   * ```ts
+   * gate.clear(); // close the gate again
+   * ```
+   */
+  clear(): void {
+    this.flag = false;
+  }
+
+  /**
+   * Whether the flag is set.
+   * @example
+   * ```ts
+   * if (!stop.isSet()) await work();
+   * ```
+   */
+  isSet(): boolean {
+    return this.flag;
+  }
+
+  /** Same as `isSet()`: the waitable protocol's "a wait would finish at once". */
+  ready(): boolean {
+    return this.flag;
+  }
+
+  /**
+   * Waits until the flag is set. A switch point: a kill of the greenlet passed as `signal` lands
+   * here at once.
+   *
+   * @returns `true` if the flag was set at any moment during the wait (at the call, or by a
+   * `set()` while parked, even if `clear()` came right after); `false` when the own `timeout`
+   * expired first.
+   * @throws {TypeError|RangeError} at the call for bad options (`timeout` not a number ≥ 0, a
+   * `signal` that is neither an AbortSignal nor a Greenlet/Timeout).
+   * @throws rejects with `signal.reason`, unchanged, when the signal aborts, and at once when it is
+   * aborted already, even if the flag is set. An aborted or timed-out wait leaves nothing behind:
+   * no timer, no abort listener, no place in the wait list.
+   * @example
+   * ```ts
+   * spawn(async (g) => {
+   *   while (!(await stop.wait({ timeout: 1000, signal: g }))) heartbeat();
+   * });
+   * ```
+   */
+  wait(options?: WaitOptions): Promise<boolean> {
+    checkOptions("Event.wait()", options);
+    const timeout = checkTimeout("Event.wait()", options?.timeout);
+    const signal = checkSignal("Event.wait()", options?.signal);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    if (this.flag) return TRUE;
+    const waiters = (this.waiters ??= new WakeList<boolean>());
+    if (timeout === undefined && signal === undefined) return waiters.plain();
+    return waiters.own(expireFalse, undefined, timeout, signal);
+  }
+
+  /** @internal Waitable protocol: notified at once when set, else at the next `set()`. */
+  [addWatcher](watcher: Watcher): void {
+    if (this.flag) watcher.notify(this);
+    else this.watchers.add(watcher);
+  }
+
+  /** @internal Waitable protocol. */
+  [removeWatcher](watcher: Watcher): void {
+    this.watchers.remove(watcher);
+  }
+
+  toString(): string {
+    return `<Event ${this.flag ? "set" : "clear"}>`;
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * `Semaphore`, `BoundedSemaphore` and `Lock`: a counter of free slots with a fair queue of
+ * acquirers.
+ *
+ * Design notes. A release with acquirers queued hands its slot straight to the oldest of them:
+ * the counter never rises, so no other task (a non-blocking `acquire`, a task that runs first)
+ * can take a slot that is owed to a queued acquirer. The invariant is
+ * `counter > 0 ⇒ no acquirer is queued`, and every other rule follows from it: an acquire finds
+ * a free slot only when nobody is ahead of it, and `wait()`, watchers and `ready()` see a slot as
+ * free only when nobody was waiting for it.
+ * @module
+ */
+import { checkSignal, type SignalLike } from "../core/cancel.js";
+import { checkFunction, checkInteger, checkOptions, checkTimeout } from "../core/validate.js";
+import { WaitList, Waiter, rejectIfAborted } from "../core/waiter.js";
+import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
+import { TimeoutError } from "../errors.js";
+import type { WaitOptions } from "../greenlet.js";
+import { WakeList } from "./wake-list.js";
+
+/** Options of {@link Semaphore.acquire} and {@link Semaphore.run}. */
+export interface AcquireOptions extends WaitOptions {
+  /** `false`: take a free slot if there is one, never wait. Default `true`. */
+  blocking?: boolean;
+}
+
+const TRUE: Promise<boolean> = Promise.resolve(true);
+const FALSE: Promise<boolean> = Promise.resolve(false);
+
+function expireAcquire(waiter: Waiter<boolean>): void {
+  waiter.resolve(false);
+}
+
+function expireWait(waiter: Waiter<number>): void {
+  waiter.resolve((waiter.item as Semaphore).counter);
+}
+
+/**
+ * A counter of free slots. `acquire()` takes one, waiting in a FIFO queue while there is none;
+ * `release()` gives one back, straight to the oldest queued acquirer if there is one. Fair: a
+ * slot owed to a queued acquirer is never taken by a later one, blocking or not.
+ *
+ * A Semaphore is a waitable (for `wait()`/`iwait()`), ready while a slot is free. Unlike
+ * `BoundedSemaphore`, it lets `release()` raise the counter above its initial value.
+ *
+ * @example
+ * ```ts
+ * const connections = new Semaphore(10);
+ * await Promise.all(urls.map((url) => connections.run(() => fetch(url))));
+ * ```
+ */
+export class Semaphore implements Waitable {
+  private free: number;
+  /** The value the semaphore was created with. */
+  protected readonly initial: number;
+  private readonly acquirers = new WaitList();
+  private waiters: WakeList<number> | null = null;
+  private readonly watchers = new WatcherList();
+
+  /**
+   * @param value the number of free slots to start with. Default 1.
+   * @throws {TypeError} when `value` is not a number; {@link RangeError} when it is not an integer ≥ 0.
+   */
+  constructor(value = 1) {
+    this.free = checkInteger(`${this.kind}()`, "value", value, 0, "an integer ≥ 0");
+    this.initial = value;
+  }
+
+  /** The class name used in error messages; a getter so the base constructor sees a subclass's. */
+  protected get kind(): string {
+    return "Semaphore";
+  }
+
+  /** The number of free slots. A slot handed straight to a queued acquirer is not free. */
+  get counter(): number {
+    return this.free;
+  }
+
+  /** True when no slot is free: an `acquire()` would wait. */
+  locked(): boolean {
+    return this.free === 0;
+  }
+
+  /** True when a slot is free (the waitable protocol's "a wait would finish at once"). */
+  ready(): boolean {
+    return this.free > 0;
+  }
+
+  /**
+   * Takes a slot, waiting for one in FIFO order if none is free. A switch point: a kill of the
+   * greenlet passed as `signal` lands here at once.
+   *
+   * @returns `true` once a slot is taken (then call `release()` exactly once); `false` when none
+   * was taken: `blocking: false` and no slot free, or the own `timeout` expired first.
+   * @throws {TypeError|RangeError} at the call for bad options.
+   * @throws rejects with `signal.reason` when the signal aborts (at once if aborted already, even
+   * with a slot free). An aborted or timed-out acquire takes no slot and leaves the queue.
+   * @example
+   * ```ts
+   * if (await lock.acquire({ timeout: 500, signal: g })) {
+   *   try { await update(); } finally { lock.release(); }
+   * }
+   * ```
+   */
+  acquire(options?: AcquireOptions): Promise<boolean> {
+    const call = `${this.kind}.acquire()`;
+    checkOptions(call, options);
+    const timeout = checkTimeout(call, options?.timeout);
+    const signal = checkSignal(call, options?.signal);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    return this.take(options?.blocking !== false, timeout, signal);
+  }
+
+  private take(blocking: boolean, timeout: number | undefined, signal: SignalLike | undefined): Promise<boolean> {
+    if (this.free > 0) {
+      this.free--;
+      return TRUE;
+    }
+    if (!blocking) return FALSE;
+    const waiter = new Waiter<boolean>(expireAcquire);
+    this.acquirers.push(waiter);
+    return waiter.arm(timeout, signal).promise;
+  }
+
+  /**
+   * Gives a slot back: to the oldest queued acquirer if there is one, else to the free count,
+   * waking every `wait()` and watcher. Never waits.
+   * @returns the number of free slots after the release (0 when the slot went to an acquirer).
+   * @throws {RangeError} from a `BoundedSemaphore` or `Lock` released more often than acquired.
+   * @example
+   * ```ts
+   * sem.release();
+   * ```
+   */
+  release(): number {
+    const next = this.acquirers.shift();
+    if (next !== null) {
+      next.resolve(true);
+      return this.free;
+    }
+    this.free++;
+    const waiters = this.waiters;
+    if (waiters !== null && waiters.size > 0) waiters.wakeAll((w) => w.resolve(this.free));
+    this.watchers.notifyAll(this);
+    return this.free;
+  }
+
+  /**
+   * Waits until a slot is free, without taking it. A switch point like `acquire()`.
+   *
+   * A slot handed straight to a queued acquirer is never free, so while acquirers are queued a
+   * `wait()` keeps waiting. Nothing is reserved: by the time the caller runs, another task may
+   * have taken the slot.
+   * @returns the free count when a slot became free (at once if one is free), or the free count
+   * (usually 0) when the own `timeout` expired.
+   * @throws {TypeError|RangeError} at the call for bad options.
+   * @throws rejects with `signal.reason` when the signal aborts (at once if aborted already).
+   * @example
+   * ```ts
+   * await sem.wait({ signal: g }); // a slot is free now
+   * ```
+   */
+  wait(options?: WaitOptions): Promise<number> {
+    const call = `${this.kind}.wait()`;
+    checkOptions(call, options);
+    const timeout = checkTimeout(call, options?.timeout);
+    const signal = checkSignal(call, options?.signal);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    if (this.free > 0) return Promise.resolve(this.free);
+    const waiters = (this.waiters ??= new WakeList<number>());
+    if (timeout === undefined && signal === undefined) return waiters.plain();
+    return waiters.own(expireWait, this, timeout, signal);
+  }
+
+  /**
+   * Acquires a slot, runs `fn()`, and releases the slot once `fn`'s result settles, whether it
+   * returned, threw or rejected (`finally`). The scoped form of `acquire()`/`release()`:
+   * Python's `with sem:`.
+   *
+   * `fn` does not run when no slot was taken. A `fn` that never settles holds its slot forever;
+   * give it a deadline of its own (`withTimeout`) if that can happen.
+   * @returns what `fn` returns (awaited), or rejects with what it throws.
+   * @throws {TypeError} at the call when `fn` is not a function; {@link TypeError}/{@link RangeError}
+   * for bad options.
+   * @throws rejects with `TimeoutError` when no slot was taken (the own `timeout` expired, or
+   * `blocking: false` found none free); with `signal.reason` when the signal aborts while waiting.
+   * @example
+   * ```ts
+   * const lock = new Lock();
+   * const balance = await lock.run(async () => {
+   *   const b = await read();
+   *   await write(b + 1);
+   *   return b + 1;
+   * }, { signal: g });
+   * ```
+   */
+  run<R>(fn: () => R | PromiseLike<R>, options?: AcquireOptions): Promise<Awaited<R>> {
+    const call = `${this.kind}.run()`;
+    checkFunction(call, "fn", fn);
+    checkOptions(call, options);
+    const timeout = checkTimeout(call, options?.timeout);
+    const signal = checkSignal(call, options?.signal);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    return this.runHolding(call, fn, options?.blocking !== false, timeout, signal);
+  }
+
+  // Separate from run() so that argument errors throw at the call instead of rejecting.
+  private async runHolding<R>(
+    call: string,
+    fn: () => R | PromiseLike<R>,
+    blocking: boolean,
+    timeout: number | undefined,
+    signal: SignalLike | undefined,
+  ): Promise<Awaited<R>> {
+    if (!(await this.take(blocking, timeout, signal))) {
+      throw blocking
+        ? new TimeoutError(`${call}: no slot became free within ${timeout} ms`, timeout)
+        : new TimeoutError(`${call}: no slot is free and blocking is false`);
+    }
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** @internal Waitable protocol: notified at once while a slot is free, else when one frees up. */
+  [addWatcher](watcher: Watcher): void {
+    if (this.free > 0) watcher.notify(this);
+    else this.watchers.add(watcher);
+  }
+
+  /** @internal Waitable protocol. */
+  [removeWatcher](watcher: Watcher): void {
+    this.watchers.remove(watcher);
+  }
+
+  toString(): string {
+    return `<${this.kind} counter=${this.free} queued=${this.acquirers.size}>`;
+  }
+}
+
+/**
+ * A Semaphore that refuses to be released more often than it was acquired: its counter never
+ * exceeds the initial value. Use it where an extra `release()` is a bug you want to hear about.
+ *
+ * @example
+ * ```ts
+ * const slots = new BoundedSemaphore(2);
+ * slots.release(); // RangeError: BoundedSemaphore.release(): released more often than acquired (counter is already 2 of 2)
+ * ```
+ */
+export class BoundedSemaphore extends Semaphore {
+  /**
+   * @param value the number of free slots to start with, and the most there can ever be. Default 1.
+   * @throws {TypeError} when `value` is not a number; {@link RangeError} when it is not an integer ≥ 0.
+   */
+  constructor(value = 1) {
+    super(value);
+  }
+
+  protected override get kind(): string {
+    return "BoundedSemaphore";
+  }
+
+  /**
+   * Like {@link Semaphore.release}.
+   * @throws {RangeError} when no slot is held (the counter is at its initial value already); the
+   * counter stays unchanged.
+   */
+  override release(): number {
+    if (this.counter >= this.initial) {
+      throw new RangeError(
+        `${this.kind}.release(): released more often than acquired (counter is already ${this.counter} of ${this.initial})`,
+      );
+    }
+    return super.release();
+  }
+}
+
+/**
+ * A mutual-exclusion lock: a {@link BoundedSemaphore} of 1. Not reentrant and not owned (there is
+ * no implicit current greenlet to own it), so any task may release it, once per acquire.
+ *
+ * @example
+ * ```ts
+ * const lock = new Lock();
+ * await lock.run(() => appendToFile(line));
+ * ```
+ */
+export class Lock extends BoundedSemaphore {
+  constructor() {
+    super(1);
+  }
+
+  protected override get kind(): string {
+    return "Lock";
+  }
+}
