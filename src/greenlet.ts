@@ -121,6 +121,7 @@ function expireGet(waiter: Waiter<unknown>): void {
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  if (value instanceof Promise) return true;
   return (
     value !== null &&
     (typeof value === "object" || typeof value === "function") &&

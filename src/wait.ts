@@ -66,9 +66,10 @@ export class Collector<W extends Waitable> extends Waiter<W[]> implements Watche
 
   protected override detach(): void {
     super.detach();
-    // Sources that notified us dropped us already; removing from them is a no-op.
+    // Sources that notified us dropped us already; when every source did, there is nothing to undo.
     const sources = this.sources;
     this.sources = [];
+    if (this.results.length === sources.length) return;
     for (let i = 0; i < sources.length; i++) sources[i]![removeWatcher](this);
   }
 }

@@ -53,6 +53,11 @@ export class CancelState {
   unsubscribe(target: AbortTarget): void {
     this.targets?.delete(target);
   }
+
+  /** How many waits are registered (for leak tests). */
+  get subscribers(): number {
+    return this.targets?.size ?? 0;
+  }
 }
 
 /** What the `signal` option of every library wait accepts. */
