@@ -87,7 +87,8 @@ export class AsyncResult<T = unknown> implements Waitable, LinkTarget {
     const waiters = this.waiters;
     if (waiters !== null) {
       this.waiters = null;
-      waiters.wakeAll(state === VALUE ? (w) => w.resolve(outcome) : (w) => (w.item === WAIT ? w.resolve(undefined) : w.reject(outcome)));
+      if (state === VALUE) waiters.wakeAll(outcome);
+      else waiters.settleAll((w) => (w.item === WAIT ? w.resolve(undefined) : w.reject(outcome)));
     }
     this.watchers.notifyAll(this);
   }

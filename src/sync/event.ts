@@ -15,10 +15,6 @@ function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
 }
 
-function wakeTrue(waiter: Waiter<boolean>): void {
-  waiter.resolve(true);
-}
-
 /**
  * A flag that starts cleared. `wait()` parks until the flag is set; `set()` wakes every waiter,
  * oldest first, and `clear()` lowers the flag again.
@@ -54,7 +50,7 @@ export class Event implements Waitable {
     if (this.flag) return;
     this.flag = true;
     const waiters = this.waiters;
-    if (waiters !== null) waiters.wakeAll(wakeTrue);
+    if (waiters !== null) waiters.wakeAll(true);
     this.watchers.notifyAll(this);
   }
 
@@ -106,6 +102,7 @@ export class Event implements Waitable {
    * ```
    */
   wait(options?: WaitOptions): Promise<boolean> {
+    if (options === undefined) return this.flag ? TRUE : (this.waiters ??= new WakeList<boolean>()).plain();
     checkOptions("Event.wait()", options);
     const timeout = checkTimeout("Event.wait()", options?.timeout);
     const signal = checkSignal("Event.wait()", options?.signal);

@@ -141,7 +141,7 @@ export class Semaphore implements Waitable {
     }
     this.free++;
     const waiters = this.waiters;
-    if (waiters !== null && waiters.size > 0) waiters.wakeAll((w) => w.resolve(this.free));
+    if (waiters !== null) waiters.wakeAll(this.free);
     this.watchers.notifyAll(this);
     return this.free;
   }
