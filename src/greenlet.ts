@@ -165,6 +165,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     this.id = ++lastId;
     this.fn = fn;
     // `arguments` with constant indexes is optimised away; a rest parameter would allocate.
+    /* eslint-disable prefer-rest-params */
     const n = arguments.length;
     if (n === 2) {
       this._args = arguments[1];
@@ -172,6 +173,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     } else {
       this._args = n === 1 ? NO_ARGS : Array.prototype.slice.call(arguments, 1);
     }
+    /* eslint-enable prefer-rest-params */
   }
 
   private get more(): Extra {
@@ -534,11 +536,14 @@ function isLinkTarget(value: unknown): value is LinkTarget {
 export function spawn<A extends unknown[], T>(fn: GreenletFunction<A, T>, ...args: A): Greenlet<Awaited<T>>;
 export function spawn(fn: GreenletFunction<any[], unknown>): Greenlet<any> {
   checkFunction("spawn()", "fn", fn);
+  // As in the constructor: no rest array for the common one-argument spawn.
+  /* eslint-disable prefer-rest-params */
   const n = arguments.length;
   let g: Greenlet<any>;
   if (n === 1) g = new Greenlet(fn);
   else if (n === 2) g = new Greenlet(fn, arguments[1]);
   else g = new Greenlet(fn, ...(Array.prototype.slice.call(arguments, 1) as unknown[]));
+  /* eslint-enable prefer-rest-params */
   g._state = SCHEDULED;
   enqueueStart(g);
   return g;

@@ -3,7 +3,7 @@
  * @module
  */
 import { checkSignal } from "../core/cancel.js";
-import { checkOptions, checkTimeout } from "../core/validate.js";
+import { checkOptions, checkTimeout, failArgument } from "../core/validate.js";
 import { rejectIfAborted, type Waiter } from "../core/waiter.js";
 import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
 import { TimeoutError } from "../errors.js";
@@ -131,11 +131,15 @@ export class AsyncResult<T = unknown> implements Waitable, LinkTarget {
     checkOptions("AsyncResult.get()", options);
     const timeout = checkTimeout("AsyncResult.get()", options?.timeout);
     const signal = checkSignal("AsyncResult.get()", options?.signal);
+    const block = options?.block;
+    if (block !== undefined && typeof block !== "boolean") {
+      failArgument("type", "AsyncResult.get()", "block", "a boolean or undefined", block);
+    }
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
     if (this.state === VALUE) return Promise.resolve(this.outcome as T);
     if (this.state === EXCEPTION) return Promise.reject(this.outcome);
-    if (options?.block === false) {
+    if (block === false) {
       return Promise.reject(new TimeoutError("AsyncResult.get(): the result is not ready and block is false"));
     }
     const waiters = (this.waiters ??= new WakeList<unknown>());

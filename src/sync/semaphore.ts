@@ -11,7 +11,7 @@
  * @module
  */
 import { checkSignal, type SignalLike } from "../core/cancel.js";
-import { checkFunction, checkInteger, checkOptions, checkTimeout } from "../core/validate.js";
+import { checkFunction, checkInteger, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
 import { WaitList, Waiter, rejectIfAborted } from "../core/waiter.js";
 import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
 import { TimeoutError } from "../errors.js";
@@ -26,6 +26,13 @@ export interface AcquireOptions extends WaitOptions {
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
 const FALSE: Promise<boolean> = Promise.resolve(false);
+
+/** The `blocking` option: `undefined` (the default, true) or a boolean. */
+function checkBlocking(call: string, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== "boolean") failArgument("type", call, "blocking", "a boolean or undefined", value);
+  return value;
+}
 
 function expireAcquire(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -107,9 +114,10 @@ export class Semaphore implements Waitable {
     checkOptions(call, options);
     const timeout = checkTimeout(call, options?.timeout);
     const signal = checkSignal(call, options?.signal);
+    const blocking = checkBlocking(call, options?.blocking);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
-    return this.take(options?.blocking !== false, timeout, signal);
+    return this.take(blocking, timeout, signal);
   }
 
   private take(blocking: boolean, timeout: number | undefined, signal: SignalLike | undefined): Promise<boolean> {
@@ -202,9 +210,10 @@ export class Semaphore implements Waitable {
     checkOptions(call, options);
     const timeout = checkTimeout(call, options?.timeout);
     const signal = checkSignal(call, options?.signal);
+    const blocking = checkBlocking(call, options?.blocking);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
-    return this.runHolding(call, fn, options?.blocking !== false, timeout, signal);
+    return this.runHolding(call, fn, blocking, timeout, signal);
   }
 
   // Separate from run() so that argument errors throw at the call instead of rejecting.

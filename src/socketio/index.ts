@@ -1,0 +1,9 @@
+export {
+  ClientError,
+  SessionClosedError,
+  UnknownEventError,
+  InvalidEventNameError,
+  AccessDeniedError,
+  ValidationError,
+  RateLimitError,
+} from "./errors.js";
