@@ -80,9 +80,9 @@ function expireFalse(waiter: Waiter<boolean>): void {
 }
 
 /** @internal Rejects every waiter of `list` with a QueueShutDownError naming its own call. */
-export function rejectShutDown(list: WaitList): void {
+export function rejectShutDown(list: WaitList, what = "queue"): void {
   for (let w = list.shift(); w !== null; w = list.shift()) {
-    w.reject(new QueueShutDownError(`${(w as QueueWaiter<unknown>).call}: the queue was shut down`));
+    w.reject(new QueueShutDownError(`${(w as QueueWaiter<unknown>).call}: the ${what} was shut down`));
   }
 }
 

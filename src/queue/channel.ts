@@ -176,8 +176,8 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   shutdown(): void {
     this.shut = true;
-    rejectShutDown(this.getters);
-    rejectShutDown(this.putters);
+    rejectShutDown(this.getters, "channel");
+    rejectShutDown(this.putters, "channel");
   }
 
   /**
