@@ -10,4 +10,4 @@ const g = spawn(async (g) => {
 });
 await sleep(0); // let g start and reach its wait
 await g.kill(); // resolves once the finally block has run
-console.log(g.dead, g.successful(), g.value?.constructor.name);
+console.log(g.dead, g.successful(), (g.value as unknown as Error).name);

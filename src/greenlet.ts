@@ -107,10 +107,11 @@ interface Extra {
 }
 
 const NO_ARGS: unknown[] = [];
-const ONE_ARG = 8;
-const FAILED = 1;
-const OBSERVED = 2;
-const LINKS_SCHEDULED = 4;
+const STATE = 3; // the low bits of `flags`
+const FAILED = 4;
+const OBSERVED = 8;
+const LINKS_SCHEDULED = 16;
+const ONE_ARG = 32;
 
 function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -147,14 +148,13 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   /** A small sequential integer, unique in this process. */
   readonly id: number;
   // The fields are few on purpose: a greenlet is allocated per task at a million tasks a second,
-  // and its size shows up in GC time. Rarely used state lives in `extra`, created on demand.
-  /** @internal */
-  _state: State = NEW;
-  private fn: ((g: any, ...args: any[]) => unknown) | undefined;
-  /** @internal The one argument (flag ONE_ARG), or the argument array: one allocation fewer per spawn. */
-  _args: unknown;
-  private result: unknown = undefined;
-  private flags = 0;
+  // and its size shows up in GC time. Rarely used state lives in `extra`.
+  /** The state (low bits) and the FAILED/OBSERVED/… flags. */
+  private flags = NEW;
+  /** The function until it starts; its outcome (value or exception) once it has ended. */
+  private slot: unknown;
+  /** The one argument (flag ONE_ARG), or the argument array: one allocation fewer per spawn. */
+  private args: unknown;
   private watchers: Watcher | Watcher[] | undefined = undefined;
   private extra: Extra | undefined = undefined;
 
@@ -163,21 +163,30 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     super();
     checkFunction("new Greenlet()", "fn", fn);
     this.id = ++lastId;
-    this.fn = fn;
+    this.slot = fn;
     // `arguments` with constant indexes is optimised away; a rest parameter would allocate.
     /* eslint-disable prefer-rest-params */
     const n = arguments.length;
     if (n === 2) {
-      this._args = arguments[1];
+      this.args = arguments[1];
       this.flags = ONE_ARG;
     } else {
-      this._args = n === 1 ? NO_ARGS : Array.prototype.slice.call(arguments, 1);
+      this.args = n === 1 ? NO_ARGS : Array.prototype.slice.call(arguments, 1);
     }
     /* eslint-enable prefer-rest-params */
   }
 
   private get more(): Extra {
     return (this.extra ??= { name: undefined, controller: undefined, links: null, startTimer: undefined, cancel: undefined });
+  }
+
+  /** @internal The state: NEW, SCHEDULED, RUNNING or DEAD. */
+  get _state(): State {
+    return (this.flags & STATE) as State;
+  }
+
+  private setState(state: State): void {
+    this.flags = (this.flags & ~STATE) | state;
   }
 
   /** `Greenlet-<id>` unless a name was assigned. */
@@ -214,14 +223,14 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
 
   /** What the function returned (or the `GreenletExit` it was killed with); undefined otherwise. */
   get value(): T | undefined {
-    return (this.flags & FAILED) !== 0 ? undefined : (this.result as T | undefined);
+    return this._state !== DEAD || (this.flags & FAILED) !== 0 ? undefined : (this.slot as T | undefined);
   }
 
   /** The error the greenlet failed with, or undefined. Reading it counts as observing the failure. */
   get exception(): unknown {
     if ((this.flags & FAILED) === 0) return undefined;
     this.flags |= OBSERVED;
-    return this.result;
+    return this.slot;
   }
 
   /**
@@ -244,7 +253,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
    */
   start(): this {
     if (this._state === NEW) {
-      this._state = SCHEDULED;
+      this.setState(SCHEDULED);
       enqueueStart(this);
     }
     return this;
@@ -258,7 +267,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   startLater(ms: number): this {
     checkDuration("Greenlet.startLater()", "ms", ms);
     if (this._state === NEW) {
-      this._state = SCHEDULED;
+      this.setState(SCHEDULED);
       this.more.startTimer = getClock().setTimer(startFromTimer, ms, this);
     }
     return this;
@@ -272,10 +281,10 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   /** @internal Runs the function; called once, by the start queue or the start timer. */
   _run(): void {
     if (this._state !== SCHEDULED) return; // killed before it started
-    this._state = RUNNING;
-    const fn = this.fn!;
-    const args = this._args;
-    this.fn = this._args = undefined;
+    this.setState(RUNNING);
+    const fn = this.slot as (g: Greenlet<T>, ...args: unknown[]) => unknown;
+    const args = this.args;
+    this.slot = this.args = undefined;
     let outcome: unknown;
     try {
       if ((this.flags & ONE_ARG) !== 0) outcome = fn(this, args);
@@ -300,11 +309,10 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   /** @internal */
   finish(ok: boolean, result: unknown): void {
     if (this._state === DEAD) return;
-    this._state = DEAD;
-    this.fn = this._args = undefined;
-    this.result = result;
     const failed = !ok && !(result instanceof GreenletExit);
-    if (failed) this.flags |= FAILED;
+    this.flags = (this.flags & ~STATE) | DEAD | (failed ? FAILED : 0);
+    this.args = undefined;
+    this.slot = result;
     const watchers = this.watchers;
     if (watchers !== undefined) {
       this.watchers = undefined;
@@ -319,7 +327,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   reportIfUnobserved(): void {
     if ((this.flags & OBSERVED) !== 0) return;
     this.flags |= OBSERVED;
-    reportError(this.result, { kind: "greenlet", greenlet: this });
+    reportError(this.slot, { kind: "greenlet", greenlet: this });
   }
 
   /** @internal An owner (group, pool, session) takes responsibility for reporting the failure. */
@@ -369,7 +377,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   }
 
   private outcome(): Promise<T> {
-    return (this.flags & FAILED) !== 0 ? Promise.reject(this.result) : Promise.resolve(this.result as T);
+    return (this.flags & FAILED) !== 0 ? Promise.reject(this.slot) : Promise.resolve(this.slot as T);
   }
 
   /**
@@ -544,9 +552,7 @@ export function spawn(fn: GreenletFunction<any[], unknown>): Greenlet<any> {
   else if (n === 2) g = new Greenlet(fn, arguments[1]);
   else g = new Greenlet(fn, ...(Array.prototype.slice.call(arguments, 1) as unknown[]));
   /* eslint-enable prefer-rest-params */
-  g._state = SCHEDULED;
-  enqueueStart(g);
-  return g;
+  return g.start();
 }
 
 /**
