@@ -225,7 +225,7 @@ test("a kill of the greenlet waiting on an Event lands at the wait at once, with
   });
   await turn();
   assert.equal(await h.kill(), true);
-  assert.ok(h.value instanceof GreenletExit);
+  assert.ok((h.value as unknown) instanceof GreenletExit);
   assert.equal(h.successful(), true);
 });
 

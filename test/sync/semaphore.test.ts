@@ -179,7 +179,7 @@ test("a kill of the greenlet queued on a Semaphore lands at acquire at once, and
   assert.equal(holder, true);
   await turn();
   await k.kill();
-  assert.ok(k.value instanceof GreenletExit);
+  assert.ok((k.value as unknown) instanceof GreenletExit);
   assert.equal(sem.release(), 1);
 });
 
