@@ -10,7 +10,7 @@
  * free only when nobody was waiting for it.
  * @module
  */
-import { checkSignal, type SignalLike } from "../core/cancel.js";
+import { abortReason, checkSignal, isAborted, type SignalLike } from "../core/cancel.js";
 import { checkFunction, checkInteger, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
 import { WaitList, Waiter, rejectIfAborted } from "../core/waiter.js";
 import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
@@ -187,7 +187,8 @@ export class Semaphore implements Waitable {
    * returned, threw or rejected (`finally`). The scoped form of `acquire()`/`release()`:
    * Python's `with sem:`.
    *
-   * `fn` does not run when no slot was taken. A `fn` that never settles holds its slot forever;
+   * `fn` does not run when no slot was taken, nor when the signal aborted by the time the slot
+   * was taken (the slot is released again at once). A `fn` that never settles holds its slot forever;
    * give it a deadline of its own (`withTimeout`) if that can happen.
    * @returns what `fn` returns (awaited), or rejects with what it throws.
    * @throws {TypeError} at the call when `fn` is not a function; {@link TypeError}/{@link RangeError}
@@ -228,6 +229,12 @@ export class Semaphore implements Waitable {
       throw blocking
         ? new TimeoutError(`${call}: no slot became free within ${timeout} ms`, timeout)
         : new TimeoutError(`${call}: no slot is free and blocking is false`);
+    }
+    // The slot may have been handed over in the same turn the signal aborted (a greenlet killed
+    // right after a release): the abort wins, and the function does not start for a dead caller.
+    if (signal !== undefined && isAborted(signal)) {
+      this.release();
+      throw abortReason(signal);
     }
     try {
       return await fn();

@@ -378,6 +378,19 @@ test("Semaphore.run rejects with the signal's reason when aborted while waiting,
   assert.equal(ran, false);
 });
 
+test("Semaphore.run does not start the function when its greenlet was killed in the turn the slot was handed over", async () => {
+  const sem = new Semaphore(0);
+  let ran = false;
+  const g = spawn(async (g) => sem.run(() => void (ran = true), { signal: g }));
+  await turn();
+  sem.release(); // the slot goes to g's run()...
+  void g.kill({ block: false }); // ...and g dies before its continuation runs
+  await g.join();
+  assert.ok((g.value as unknown) instanceof GreenletExit);
+  assert.equal(ran, false);
+  assert.equal(sem.counter, 1);
+});
+
 test("Semaphore.run throws at the call for a function that is not callable", () => {
   const sem = new Semaphore();
   assert.throws(() => sem.run(42 as unknown as () => void), {
