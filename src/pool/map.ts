@@ -1,0 +1,576 @@
+/**
+ * The machinery of `map`, `imap` and `imapUnordered`: a run pulls items from a source, spawns one
+ * worker greenlet per item as a member of its group (through the pool's slot queue when the group
+ * is a pool), and turns the workers' outcomes into a promise or an async iteration.
+ *
+ * Design notes (see docs/design/pool.md for the full page):
+ *
+ * - A sync source is pulled *slot first*: an item is taken only once a slot is free, so a
+ *   generator is never read further than the pool can run. The feeder is a reusable claim in the
+ *   pool's FIFO and is fed from the slot release itself, synchronously: no promise per item.
+ * - An async source is pulled *item first* (as gevent's IMap does): the item is awaited, then a
+ *   slot. An item taken while the run is being stopped is dropped; a pending `next()` cannot be
+ *   cancelled.
+ * - A worker's watcher is added before the group's, so the run learns of a death before the slot
+ *   is released and can stop feeding before the freed slot is offered to its own feeder.
+ * - A run observes only what it surfaces. A failure it holds for later (imap waits for earlier
+ *   items first) is observed at once, and reported to the hub if the iteration ends without
+ *   reaching it. Outcomes that arrive after the run stopped are left alone, so the hub's usual
+ *   end-of-turn report covers them.
+ * - A worker killed by anyone ends the run with its kill exception (a `GreenletExit`): a killed
+ *   worker has no result, and a `GreenletExit` in the result array would lie about its type.
+ * @module
+ */
+import { reportError } from "../core/hub.js";
+import { failArgument } from "../core/validate.js";
+import { addWatcher, type Watcher } from "../core/waitable.js";
+import { Greenlet } from "../greenlet.js";
+import { SlotClaim } from "./slots.js";
+
+/** A mapped function: a greenlet function that receives the item after the greenlet. */
+export type MapFunction<T, R> = (g: Greenlet<Awaited<R>>, item: T) => R | PromiseLike<R>;
+
+/** What `map` and `imap` accept: a sync or an async iterable (a `Queue` is one). */
+export type Source<T> = Iterable<T> | AsyncIterable<T>;
+
+/** What a run needs from the group it runs in. */
+export interface Host {
+  /** @internal "Group" or "Pool", for messages. */
+  readonly _kind: string;
+  /** @internal The runs in progress, stopped by `kill()`. */
+  readonly _runs: Set<Run>;
+  /** @internal Makes `g` a member (killed at once while a kill is in progress). */
+  _admit(g: Greenlet<any>): void;
+  /** @internal True when a member can be admitted now without jumping the slot queue. */
+  _slotFree(): boolean;
+  /** @internal Parks a claim until a slot is free. */
+  _queueClaim(claim: SlotClaim<any>): void;
+  /** @internal Removes a parked claim. */
+  _dropClaim(claim: SlotClaim<any>): void;
+  /** @internal The exception of the kill in progress, if any: workers a run kills get the same. */
+  _killReason(): unknown;
+}
+
+/** Validates the source argument of map/imap. */
+export function checkSource(call: string, iterable: unknown): void {
+  const value = iterable as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
+  if (value == null || (typeof value[Symbol.asyncIterator] !== "function" && typeof value[Symbol.iterator] !== "function")) {
+    failArgument("type", call, "iterable", "an iterable or an async iterable", iterable);
+  }
+}
+
+/** Validates imap's `maxsize` option. */
+export function checkMaxsize(call: string, value: unknown): number {
+  if (value === undefined || value === Infinity) return Infinity;
+  if (typeof value !== "number") failArgument("type", call, "maxsize", "an integer ≥ 1 or Infinity", value);
+  if (!Number.isInteger(value) || value < 1) failArgument("range", call, "maxsize", "an integer ≥ 1 or Infinity", value);
+  return value;
+}
+
+function reportSourceError(error: unknown): void {
+  reportError(error, { kind: "pool source" });
+}
+
+/** One worker of a run: its watcher, and a node in the run's list of live workers. */
+class Worker implements Watcher {
+  prev: Worker | null = null;
+  next: Worker | null = null;
+
+  constructor(
+    readonly run: Run,
+    readonly g: Greenlet<any>,
+    readonly index: number,
+  ) {}
+
+  notify(): void {
+    this.run._workerDone(this);
+  }
+}
+
+/** The feeder of a sync source, parked in the pool's FIFO; reused for every item. */
+class FeedClaim extends SlotClaim<void> {
+  constructor(private readonly run: Run) {
+    super();
+  }
+
+  grant(): void {
+    this.run._pull();
+    this.run._feed();
+  }
+}
+
+/** The feeder of an async source, holding the item it took, parked until a slot is free. */
+class AsyncFeedClaim extends SlotClaim<void> {
+  constructor(
+    private readonly run: Run,
+    private readonly value: unknown,
+  ) {
+    super();
+  }
+
+  grant(): void {
+    this.run._spawnWorker(this.value);
+    this.resolve();
+  }
+}
+
+/** Pulls a source, spawns a worker per item, and hands the outcomes to a subclass. */
+export abstract class Run {
+  private iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
+  private isAsync = false;
+  /** Index of the next item pulled. */
+  protected pulled = 0;
+  /** Live workers. */
+  protected active = 0;
+  private head: Worker | null = null;
+  private tail: Worker | null = null;
+  /** No more items will be pulled: the source ended, failed or was closed. */
+  protected exhausted = false;
+  /** The run no longer looks at outcomes. */
+  protected stopped = false;
+  /** Outcomes of workers with a higher index are ignored (ordered imap, after a failure). */
+  protected cutoff = Infinity;
+  private pulling = false;
+  private claim: FeedClaim | null = null;
+  private asyncClaim: AsyncFeedClaim | null = null;
+  /** Items spawned and not yet consumed, bounded by `maxsize`. */
+  private outstanding = 0;
+  protected maxsize = Infinity;
+  private paused = false;
+  private resume: (() => void) | null = null;
+
+  constructor(
+    protected readonly host: Host,
+    private readonly fn: MapFunction<any, any>,
+    private readonly source: Source<unknown>,
+  ) {}
+
+  /** A worker succeeded. */
+  protected abstract onValue(index: number, value: unknown): void;
+  /**
+   * A worker failed (`g` is the greenlet, its failure already observed), was killed (`g` null,
+   * `report` false) or the source failed (`g` null, `report` true).
+   */
+  protected abstract onFailure(index: number, error: unknown, g: Greenlet<any> | null, report: boolean): void;
+  /** The source is exhausted and no worker is left. */
+  protected abstract onComplete(): void;
+  /** The group was killed: end with `reason`. */
+  abstract _abort(reason: unknown): void;
+
+  /** Opens the source and starts feeding. */
+  protected open(): void {
+    this.host._runs.add(this);
+    const source = this.source as { [Symbol.iterator]?: () => Iterator<unknown>; [Symbol.asyncIterator]?: () => AsyncIterator<unknown> };
+    try {
+      // The order `for await` uses: an async iterator first.
+      if (typeof source[Symbol.asyncIterator] === "function") {
+        this.isAsync = true;
+        this.iterator = source[Symbol.asyncIterator]!();
+      } else {
+        this.iterator = source[Symbol.iterator]!();
+      }
+    } catch (error) {
+      this.sourceFailed(error);
+      return;
+    }
+    if (this.isAsync) void this.feedAsync();
+    else this._feed();
+  }
+
+  /** @internal Spawns workers while slots are free; parks the feeder claim when the pool is full. */
+  _feed(): void {
+    const host = this.host;
+    while (!this.exhausted) {
+      if (this.outstanding >= this.maxsize) {
+        this.paused = true;
+        return;
+      }
+      if (!host._slotFree()) {
+        host._queueClaim((this.claim ??= new FeedClaim(this)));
+        return;
+      }
+      this._pull();
+    }
+  }
+
+  /** @internal Pulls one item from a sync source and spawns its worker. */
+  _pull(): void {
+    if (this.exhausted) return;
+    let step: IteratorResult<unknown>;
+    try {
+      step = (this.iterator as Iterator<unknown>).next();
+      if (step.done === true) {
+        this.sourceDone();
+        return;
+      }
+    } catch (error) {
+      this.sourceFailed(error);
+      return;
+    }
+    this._spawnWorker(step.value);
+  }
+
+  private async feedAsync(): Promise<void> {
+    const iterator = this.iterator as AsyncIterator<unknown>;
+    try {
+      while (!this.exhausted) {
+        if (this.outstanding >= this.maxsize) {
+          this.paused = true;
+          await new Promise<void>((resolve) => (this.resume = resolve));
+          continue;
+        }
+        this.pulling = true;
+        let step: IteratorResult<unknown>;
+        try {
+          step = await iterator.next();
+        } finally {
+          this.pulling = false;
+        }
+        if (this.exhausted) {
+          // Stopped while we waited: the item is dropped, and the source closed now that no
+          // next() is pending on it.
+          this.closeSource();
+          return;
+        }
+        if (step.done === true) {
+          this.sourceDone();
+          return;
+        }
+        if (this.host._slotFree()) {
+          this._spawnWorker(step.value);
+        } else {
+          const claim = (this.asyncClaim = new AsyncFeedClaim(this, step.value));
+          this.host._queueClaim(claim);
+          await claim.promise;
+          this.asyncClaim = null;
+        }
+      }
+    } catch (error) {
+      if (this.exhausted) reportSourceError(error);
+      else this.sourceFailed(error);
+    }
+  }
+
+  /** @internal Spawns the worker of the next item as a member of the group. */
+  _spawnWorker(item: unknown): void {
+    const g = new Greenlet(this.fn, item);
+    const worker = new Worker(this, g, this.pulled++);
+    worker.prev = this.tail;
+    if (this.tail === null) this.head = worker;
+    else this.tail.next = worker;
+    this.tail = worker;
+    this.active++;
+    this.outstanding++;
+    // Before the group's watcher: the run hears of the death before the slot is released.
+    g[addWatcher](worker);
+    this.host._admit(g);
+    g.start(); // does nothing if a kill in progress killed it at admission
+  }
+
+  /** @internal A worker died. */
+  _workerDone(worker: Worker): void {
+    if (worker.prev === null) this.head = worker.next;
+    else worker.prev.next = worker.next;
+    if (worker.next === null) this.tail = worker.prev;
+    else worker.next.prev = worker.prev;
+    this.active--;
+    if (this.stopped || worker.index > this.cutoff) return;
+    const g = worker.g;
+    if (g.successful()) {
+      const value = g.value;
+      if (g._isAborted() && value === g._abortReason()) this.onFailure(worker.index, value, null, false);
+      else this.onValue(worker.index, value);
+    } else {
+      this.onFailure(worker.index, g.exception, g, true); // reading `exception` observes it
+    }
+    if (!this.stopped && this.exhausted && this.active === 0) this.onComplete();
+  }
+
+  /** Called by the consumer once it has taken an item: lets a paused feeder go on. */
+  protected consumed(): void {
+    this.outstanding--;
+    if (this.paused && this.outstanding < this.maxsize) this.unpause();
+  }
+
+  private unpause(): void {
+    this.paused = false;
+    if (this.isAsync) {
+      const resume = this.resume;
+      this.resume = null;
+      resume?.();
+    } else {
+      this._feed();
+    }
+  }
+
+  private sourceDone(): void {
+    this.exhausted = true;
+    this.iterator = null;
+    if (!this.stopped && this.active === 0) this.onComplete();
+  }
+
+  private sourceFailed(error: unknown): void {
+    this.exhausted = true;
+    this.iterator = null; // a source that threw is not closed again
+    if (!this.stopped) this.onFailure(this.pulled, error, null, true);
+  }
+
+  /** Pulls no more items: drops the parked claim and closes the source. */
+  protected stopFeeding(): void {
+    if (this.exhausted) return;
+    this.exhausted = true;
+    if (this.claim !== null) this.host._dropClaim(this.claim);
+    const asyncClaim = this.asyncClaim;
+    if (asyncClaim !== null) {
+      this.asyncClaim = null;
+      this.host._dropClaim(asyncClaim);
+      asyncClaim.resolve();
+    }
+    if (this.paused) this.unpause();
+    if (!this.pulling) this.closeSource();
+  }
+
+  private closeSource(): void {
+    const iterator = this.iterator;
+    if (iterator === null) return;
+    this.iterator = null;
+    if (typeof iterator.return !== "function") return;
+    try {
+      const closed = iterator.return();
+      if (this.isAsync) Promise.resolve(closed).then(undefined, reportSourceError);
+    } catch (error) {
+      reportSourceError(error);
+    }
+  }
+
+  /** Kills the live workers whose index is above `index`. */
+  protected killWorkersAfter(index: number): void {
+    const victims: Greenlet<any>[] = [];
+    for (let w = this.head; w !== null; w = w.next) if (w.index > index) victims.push(w.g);
+    if (victims.length === 0) return;
+    const reason = this.host._killReason();
+    for (const g of victims) g._kill(reason);
+  }
+
+  /** Stops everything: outcomes are ignored from now on, feeding stops, live workers are killed. */
+  protected halt(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.host._runs.delete(this);
+    this.stopFeeding();
+    this.killWorkersAfter(-1);
+  }
+}
+
+/** `map`: the values in input order, or the first failure in completion order. */
+export class MapRun<R> extends Run {
+  private readonly results: R[] = [];
+  private resolveFn!: (values: R[]) => void;
+  private rejectFn!: (error: unknown) => void;
+
+  start(): Promise<R[]> {
+    const promise = new Promise<R[]>((resolve, reject) => {
+      this.resolveFn = resolve;
+      this.rejectFn = reject;
+    });
+    this.open();
+    return promise;
+  }
+
+  protected onValue(index: number, value: unknown): void {
+    this.results[index] = value as R;
+  }
+
+  protected onFailure(_index: number, error: unknown): void {
+    this.halt();
+    this.rejectFn(error);
+  }
+
+  protected onComplete(): void {
+    this.halt();
+    this.resolveFn(this.results);
+  }
+
+  _abort(reason: unknown): void {
+    if (!this.stopped) this.onFailure(0, reason);
+  }
+}
+
+interface Outcome {
+  ok: boolean;
+  value: unknown;
+  /** The failed worker (its failure observed by the run), when there is one. */
+  g: Greenlet<any> | null;
+  /** Whether the hub must hear of this failure if the iteration never surfaces it. */
+  report: boolean;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
+const END: Outcome = { ok: true, value: undefined, g: null, report: false };
+
+interface Consumer<R> {
+  resolve(result: IteratorResult<R, undefined>): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * `imap` and `imapUnordered`: an async iterator over the values, in input or completion order.
+ * A failure ends the iteration at its place in that order; workers whose values would come after
+ * it are killed at once. Starts on the first `next()`.
+ */
+export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefined> {
+  private started = false;
+  private finished = false;
+  /** Ordered: outcomes by index, waiting for their turn. */
+  private readonly byIndex = new Map<number, Outcome>();
+  /** Unordered: outcomes in completion order. */
+  private readonly queue: Outcome[] = [];
+  private queueHead = 0;
+  private nextOut = 0;
+  private terminal: Outcome | null = null;
+  private readonly consumers: Consumer<R>[] = [];
+
+  constructor(
+    host: Host,
+    fn: MapFunction<any, any>,
+    source: Source<unknown>,
+    private readonly ordered: boolean,
+    maxsize: number,
+  ) {
+    super(host, fn, source);
+    this.maxsize = maxsize;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<R, undefined>> {
+    if (!this.started) {
+      this.started = true;
+      this.open();
+    }
+    if (this.consumers.length === 0) {
+      const outcome = this.take();
+      if (outcome !== null) return this.settle(outcome);
+    }
+    return new Promise((resolve, reject) => this.consumers.push({ resolve, reject }));
+  }
+
+  /** Leaving the loop early: the outstanding workers are killed and the source is closed. */
+  return(): Promise<IteratorResult<R, undefined>> {
+    this.started = true;
+    this.finish();
+    return Promise.resolve(DONE);
+  }
+
+  protected onValue(index: number, value: unknown): void {
+    const outcome: Outcome = { ok: true, value, g: null, report: false };
+    if (this.ordered) this.byIndex.set(index, outcome);
+    else this.queue.push(outcome);
+    this.flush();
+  }
+
+  protected onFailure(index: number, error: unknown, g: Greenlet<any> | null, report: boolean): void {
+    const outcome: Outcome = { ok: false, value: error, g, report };
+    if (this.ordered) {
+      // The earliest failure in input order wins; one it supersedes will never be surfaced.
+      if (this.cutoff !== Infinity) {
+        const superseded = this.byIndex.get(this.cutoff);
+        this.byIndex.delete(this.cutoff);
+        if (superseded !== undefined) reportOutcome(superseded);
+      }
+      this.byIndex.set(index, outcome);
+      this.cutoff = index;
+      this.stopFeeding();
+      this.killWorkersAfter(index);
+    } else {
+      this.queue.push(outcome);
+      this.halt();
+    }
+    this.flush();
+  }
+
+  protected onComplete(): void {
+    this.flush();
+  }
+
+  _abort(reason: unknown): void {
+    if (this.finished || this.terminal !== null) return;
+    this.terminal = { ok: false, value: reason, g: null, report: false };
+    this.halt();
+    this.flush();
+  }
+
+  /** The next outcome the consumer may have, END when the iteration is over, null if none yet. */
+  private take(): Outcome | null {
+    if (this.finished) return END;
+    if (this.terminal !== null) return this.terminal;
+    if (this.ordered) {
+      const outcome = this.byIndex.get(this.nextOut);
+      if (outcome !== undefined) {
+        this.byIndex.delete(this.nextOut++);
+        return outcome;
+      }
+      return this.exhausted && this.active === 0 && this.nextOut >= this.pulled ? END : null;
+    }
+    if (this.queueHead < this.queue.length) {
+      const outcome = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = END; // drop the reference
+      if (this.queueHead === this.queue.length) this.queue.length = this.queueHead = 0;
+      return outcome;
+    }
+    // Once stopped nothing more is queued: a failure or the group's kill went in last.
+    return this.stopped || (this.exhausted && this.active === 0) ? END : null;
+  }
+
+  private settle(outcome: Outcome): Promise<IteratorResult<R, undefined>> {
+    if (outcome === END) {
+      this.finish();
+      return Promise.resolve(DONE);
+    }
+    if (!outcome.ok) {
+      this.finish();
+      return Promise.reject(outcome.value);
+    }
+    this.consumed();
+    return Promise.resolve({ done: false, value: outcome.value as R });
+  }
+
+  private flush(): void {
+    while (this.consumers.length > 0) {
+      const outcome = this.take();
+      if (outcome === null) return;
+      const consumer = this.consumers.shift()!;
+      if (outcome === END) {
+        this.finish();
+        consumer.resolve(DONE);
+      } else if (!outcome.ok) {
+        this.finish();
+        consumer.reject(outcome.value);
+      } else {
+        this.consumed();
+        consumer.resolve({ done: false, value: outcome.value as R });
+      }
+    }
+  }
+
+  /** The iteration is over: stop the run and report the failures it held and never surfaced. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.halt();
+    for (const outcome of this.byIndex.values()) reportOutcome(outcome);
+    this.byIndex.clear();
+    for (let i = this.queueHead; i < this.queue.length; i++) reportOutcome(this.queue[i]!);
+    this.queue.length = this.queueHead = 0;
+    const waiting = this.consumers.splice(0);
+    for (const consumer of waiting) consumer.resolve(DONE);
+  }
+}
+
+function reportOutcome(outcome: Outcome): void {
+  if (outcome.ok || !outcome.report) return;
+  if (outcome.g !== null) reportError(outcome.value, { kind: "greenlet", greenlet: outcome.g });
+  else reportSourceError(outcome.value);
+}
