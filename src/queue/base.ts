@@ -18,15 +18,16 @@ import { Waiter, WaitList, rejectIfAborted } from "../core/waiter.js";
 import { QueueEmptyError, QueueFullError, QueueShutDownError } from "../errors.js";
 import type { WaitOptions } from "../greenlet.js";
 import {
-  QueueWaiter,
   RESOLVED,
   checkBlock,
   checkFlag,
   checkIterOptions,
   checkMaxsize,
+  parkedWait,
   type QueueIterOptions,
   type QueueWaitOptions,
 } from "./shared.js";
+import type { QueueWaiter } from "./shared.js";
 import type { Store } from "./store.js";
 
 /** @internal The call names a queue class uses in its messages, built once per class. */
@@ -79,11 +80,9 @@ function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
 }
 
-/** @internal Rejects every waiter of `list` with a QueueShutDownError naming its own call. */
-export function rejectShutDown(list: WaitList, what = "queue"): void {
-  for (let w = list.shift(); w !== null; w = list.shift()) {
-    w.reject(new QueueShutDownError(`${(w as QueueWaiter<unknown>).call}: the ${what} was shut down`));
-  }
+/** @internal Rejects every waiter of `list`, all parked by `call`, with a QueueShutDownError. */
+export function rejectShutDown(list: WaitList, call: string, what = "queue"): void {
+  for (let w = list.shift(); w !== null; w = list.shift()) w.reject(new QueueShutDownError(`${call}: the ${what} was shut down`));
 }
 
 /**
@@ -200,7 +199,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
       return Promise.reject(error);
     }
     if (!block) return Promise.reject(new QueueFullError(`${call}: the queue is full (maxsize ${this.max}) and block is false`));
-    const waiter = new QueueWaiter<void>(expireFull, call, timeout);
+    const waiter = parkedWait<void>(expireFull, call, timeout);
     waiter.item = item;
     this.putters.push(waiter);
     return waiter.arm(timeout, signal).promise;
@@ -261,7 +260,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     }
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the queue was shut down and is empty`));
     if (!block) return Promise.reject(new QueueEmptyError(`${call}: the queue is empty and block is false`));
-    const waiter = new QueueWaiter<T>(expireEmpty, call, timeout);
+    const waiter = parkedWait<T>(expireEmpty, call, timeout);
     this.getters.push(waiter);
     return waiter.arm(timeout, signal).promise;
   }
@@ -312,7 +311,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     if (this._items.length > 0) return Promise.resolve(this._items.peek());
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the queue was shut down and is empty`));
     if (!block) return Promise.reject(new QueueEmptyError(`${call}: the queue is empty and block is false`));
-    const waiter = new QueueWaiter<T>(expireEmpty, call, timeout);
+    const waiter = parkedWait<T>(expireEmpty, call, timeout);
     this.peekers.push(waiter);
     return waiter.arm(timeout, signal).promise;
   }
@@ -396,9 +395,9 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
       this._items.clear();
       this.finishTasks(dropped);
     }
-    rejectShutDown(this.getters);
-    rejectShutDown(this.peekers);
-    rejectShutDown(this.putters);
+    rejectShutDown(this.getters, this._names.get);
+    rejectShutDown(this.peekers, this._names.peek);
+    rejectShutDown(this.putters, this._names.put);
   }
 
   /**

@@ -7,7 +7,7 @@ import { checkOptions, checkTimeout } from "../core/validate.js";
 import { WaitList, type Waiter } from "../core/waiter.js";
 import { QueueEmptyError, QueueFullError, QueueShutDownError } from "../errors.js";
 import { rejectShutDown } from "./base.js";
-import { QueueWaiter, RESOLVED, checkBlock, checkIterOptions, type QueueIterOptions, type QueueWaitOptions } from "./shared.js";
+import { RESOLVED, parkedWait, type QueueWaiter, checkBlock, checkIterOptions, type QueueIterOptions, type QueueWaitOptions } from "./shared.js";
 
 function expireGet(waiter: Waiter<any>): void {
   const w = waiter as QueueWaiter<unknown>;
@@ -85,7 +85,7 @@ export class Channel<T> implements AsyncIterable<T> {
       return RESOLVED;
     }
     if (!block) return Promise.reject(new QueueFullError(`${call}: no getter is waiting and block is false`));
-    const waiter = new QueueWaiter<void>(expirePut, call, timeout);
+    const waiter = parkedWait<void>(expirePut, call, timeout);
     waiter.item = item;
     this.putters.push(waiter);
     return waiter.arm(timeout, signal).promise;
@@ -141,7 +141,7 @@ export class Channel<T> implements AsyncIterable<T> {
     }
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the channel was shut down`));
     if (!block) return Promise.reject(new QueueEmptyError(`${call}: no putter is waiting and block is false`));
-    const waiter = new QueueWaiter<T>(expireGet, call, timeout);
+    const waiter = parkedWait<T>(expireGet, call, timeout);
     this.getters.push(waiter);
     return waiter.arm(timeout, signal).promise;
   }
@@ -176,8 +176,8 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   shutdown(): void {
     this.shut = true;
-    rejectShutDown(this.getters, "channel");
-    rejectShutDown(this.putters, "channel");
+    rejectShutDown(this.getters, "Channel.get()", "channel");
+    rejectShutDown(this.putters, "Channel.put()", "channel");
   }
 
   /**

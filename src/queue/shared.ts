@@ -58,8 +58,8 @@ export function checkFlag(call: string, argument: string, value: unknown): boole
 }
 
 /**
- * @internal A parked get, put or peek. It keeps the call's name and its timeout so that the shared
- * expiry handler can say which call timed out after how long.
+ * @internal A parked get, put or peek with its own timeout. It keeps the call's name and the
+ * timeout so that the shared expiry handler can say which call timed out after how long.
  */
 export class QueueWaiter<T> extends Waiter<T> {
   constructor(
@@ -69,4 +69,12 @@ export class QueueWaiter<T> extends Waiter<T> {
   ) {
     super(onExpire);
   }
+}
+
+/**
+ * @internal A parked get, put or peek. Only a wait with a timeout needs the call and the duration
+ * (for the expiry message); a plain wait stays a bare Waiter, the cheaper object on the hot path.
+ */
+export function parkedWait<T>(onExpire: ExpireHandler<T>, call: string, timeout: number | undefined): Waiter<T> {
+  return timeout === undefined ? new Waiter<T>(onExpire) : new QueueWaiter<T>(onExpire, call, timeout);
 }
