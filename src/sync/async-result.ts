@@ -93,7 +93,13 @@ export class AsyncResult<T = unknown> implements Waitable, LinkTarget {
     this.watchers.notifyAll(this);
   }
 
-  /** Whether the result is settled (with a value or an exception). */
+  /**
+   * Whether the result is settled (with a value or an exception).
+   * @example
+   * ```ts
+   * if (result.ready()) return result.successful() ? result.value : fallback;
+   * ```
+   */
   ready(): boolean {
     return this.state !== PENDING;
   }

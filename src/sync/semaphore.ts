@@ -66,7 +66,12 @@ export class Semaphore implements Waitable {
 
   /**
    * @param value the number of free slots to start with. Default 1.
-   * @throws {TypeError} when `value` is not a number; {@link RangeError} when it is not an integer ≥ 0.
+   * @throws {TypeError} when `value` is not a number.
+   * @throws {RangeError} when `value` is not an integer ≥ 0.
+   * @example
+   * ```ts
+   * const downloads = new Semaphore(4);
+   * ```
    */
   constructor(value = 1) {
     this.free = checkInteger(`${this.kind}()`, "value", value, 0, "an integer ≥ 0");
@@ -78,12 +83,24 @@ export class Semaphore implements Waitable {
     return "Semaphore";
   }
 
-  /** The number of free slots. A slot handed straight to a queued acquirer is not free. */
+  /**
+   * The number of free slots. A slot handed straight to a queued acquirer is not free.
+   * @example
+   * ```ts
+   * metrics.gauge("db.free_connections", pool.counter);
+   * ```
+   */
   get counter(): number {
     return this.free;
   }
 
-  /** True when no slot is free: an `acquire()` would wait. */
+  /**
+   * True when no slot is free: an `acquire()` would wait (or, with `blocking: false`, fail).
+   * @example
+   * ```ts
+   * if (lock.locked()) log.debug("waiting for the lock");
+   * ```
+   */
   locked(): boolean {
     return this.free === 0;
   }
@@ -191,8 +208,8 @@ export class Semaphore implements Waitable {
    * was taken (the slot is released again at once). A `fn` that never settles holds its slot forever;
    * give it a deadline of its own (`withTimeout`) if that can happen.
    * @returns what `fn` returns (awaited), or rejects with what it throws.
-   * @throws {TypeError} at the call when `fn` is not a function; {@link TypeError}/{@link RangeError}
-   * for bad options.
+   * @throws {TypeError} at the call when `fn` is not a function.
+   * @throws {TypeError|RangeError} at the call for bad options.
    * @throws rejects with `TimeoutError` when no slot was taken (the own `timeout` expired, or
    * `blocking: false` found none free); with `signal.reason` when the signal aborts while waiting.
    * @example
@@ -272,7 +289,8 @@ export class Semaphore implements Waitable {
 export class BoundedSemaphore extends Semaphore {
   /**
    * @param value the number of free slots to start with, and the most there can ever be. Default 1.
-   * @throws {TypeError} when `value` is not a number; {@link RangeError} when it is not an integer ≥ 0.
+   * @throws {TypeError} when `value` is not a number.
+   * @throws {RangeError} when `value` is not an integer ≥ 0.
    */
   constructor(value = 1) {
     super(value);

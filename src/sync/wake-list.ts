@@ -53,11 +53,6 @@ export class WakeList<T> {
   /** The batch at the tail of the list, which the next plain wait of the same kind joins. */
   private open: Waiter<T> | null = null;
 
-  /** True when nothing is parked. */
-  get empty(): boolean {
-    return this.head === null && this.list.size === 0;
-  }
-
   /** A wait with neither timeout nor signal: shares the promise of the newest batch of its kind. */
   plain(kind: unknown = undefined): Promise<T> {
     if (this.list.size === 0) {
