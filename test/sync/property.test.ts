@@ -67,7 +67,7 @@ const semOp: fc.Arbitrary<SemOp> = fc.oneof(
 
 test("Semaphore under random acquire/release/abort/timeout: holders never exceed the value, waiters are served in arrival order", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.integer({ min: 0, max: 3 }), fc.array(semOp, { maxLength: 40 }), async (value, ops) => {
+    fc.asyncProperty(fc.integer({ min: 0, max: 3 }), fc.array(semOp, { maxLength: 40, size: "max" }), async (value, ops) => {
       await onVirtualClock(async (clock) => {
         const sem = new Semaphore(value);
         const log: string[] = []; // what the real semaphore did
@@ -167,7 +167,7 @@ const eventOp: fc.Arbitrary<EventOp> = fc.oneof(
 
 test("Event under random wait/set/clear/abort/timeout: every wait pending at a set() wakes true, in the order of its wait() call", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(eventOp, { maxLength: 40 }), async (ops) => {
+    fc.asyncProperty(fc.array(eventOp, { maxLength: 40, size: "max" }), async (ops) => {
       await onVirtualClock(async (clock) => {
         const event = new Event();
         const log: string[] = [];
@@ -235,7 +235,7 @@ const resultOp: fc.Arbitrary<ResultOp> = fc.oneof(
 
 test("AsyncResult under random get/wait/settle/abort/timeout: one outcome, seen by every waiter in call order; later settles throw", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(resultOp, { maxLength: 40 }), async (ops) => {
+    fc.asyncProperty(fc.array(resultOp, { maxLength: 40, size: "max" }), async (ops) => {
       await onVirtualClock(async (clock) => {
         const result = new AsyncResult<string>();
         const failure = new Error("failed");
