@@ -21,7 +21,7 @@ async function handleRequest(userId: number): Promise<string[]> {
   ];
   const done = await joinall(jobs, { timeout: 200 });
   await killall(jobs.filter((g) => !done.includes(g)));
-  return done.map((g) => g.value!);
+  return Promise.all(done.map((g) => g.get()));
 }
 
 console.log(await handleRequest(42));

@@ -1,5 +1,5 @@
 // Tutorial, chapter 1: a kill lands at the switch point and the finally block runs.
-import { sleep, spawn } from "greenthread";
+import { GreenletExit, sleep, spawn } from "greenthread";
 
 const g = spawn(async (g) => {
   try {
@@ -10,4 +10,4 @@ const g = spawn(async (g) => {
 });
 await sleep(0); // let g start and reach its wait
 await g.kill(); // resolves once the finally block has run
-console.log(g.dead, g.successful(), (g.value as unknown as Error).name);
+console.log(g.dead, g.successful(), g.value instanceof GreenletExit && g.value.name);

@@ -239,9 +239,13 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     return this._state === DEAD && (this.flags & FAILED) === 0;
   }
 
-  /** What the function returned (or the `GreenletExit` it was killed with); undefined otherwise. */
-  get value(): T | undefined {
-    return this._state !== DEAD || (this.flags & FAILED) !== 0 ? undefined : (this.slot as T | undefined);
+  /**
+   * What the function returned, or the `GreenletExit` it was killed with (a kill with the default
+   * exception counts as success); undefined while running and after a failure. Use `get()` for a
+   * value typed `T` alone.
+   */
+  get value(): T | GreenletExit | undefined {
+    return this._state !== DEAD || (this.flags & FAILED) !== 0 ? undefined : (this.slot as T | GreenletExit);
   }
 
   /** The error the greenlet failed with, or undefined. Reading it counts as observing the failure. */

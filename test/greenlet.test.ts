@@ -204,7 +204,7 @@ describe("kill", () => {
     await nextTurn();
     assert.equal(ran, false);
     assert.equal(g.successful(), true);
-    assert.ok((g.value as unknown) instanceof GreenletExit);
+    assert.ok(g.value instanceof GreenletExit);
     assert.equal(g.exception, undefined);
     assert.deepEqual(linked, [g]);
   });
@@ -248,7 +248,7 @@ describe("kill", () => {
     assert.equal(await g.kill(), true);
     assert.deepEqual(events, ["waiting", "finally"]);
     assert.equal(g.successful(), true);
-    assert.ok((g.value as unknown) instanceof GreenletExit);
+    assert.ok(g.value instanceof GreenletExit);
   });
 
   test("a function that catches the kill and returns a value ends with that value", async () => {

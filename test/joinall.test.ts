@@ -125,7 +125,7 @@ describe("killall", () => {
     await sleep(0);
     await killall(gs);
     assert.deepEqual(cleaned, [1, 2, 3]);
-    assert.ok(gs.every((g) => g.dead && (g.value as unknown) instanceof GreenletExit));
+    assert.ok(gs.every((g) => g.dead && g.value instanceof GreenletExit));
   });
 
   test("greenlets not yet started are marked dead synchronously and never run", async () => {

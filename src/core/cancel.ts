@@ -31,32 +31,38 @@ export abstract class CancelScope {
 export class CancelState {
   aborted = false;
   reason: unknown = undefined;
-  private targets: Set<AbortTarget> | null = null;
+  // Most scopes have one wait registered at a time (a greenlet parked in one call), so the oldest
+  // registration sits in a field and a Set exists only while there are several. `first` is always
+  // older than everything in `rest`: a new registration goes to `first` only when `rest` is empty.
+  private first: AbortTarget | null = null;
+  private rest: Set<AbortTarget> | null = null;
 
   /** Aborts every registered wait, in registration order. False when aborted already. */
   abort(reason: unknown): boolean {
     if (this.aborted) return false;
     this.aborted = true;
     this.reason = reason;
-    const targets = this.targets;
-    if (targets !== null) {
-      this.targets = null;
-      for (const target of targets) target.abort(reason);
-    }
+    const first = this.first;
+    const rest = this.rest;
+    this.first = this.rest = null;
+    if (first !== null) first.abort(reason);
+    if (rest !== null) for (const target of rest) target.abort(reason);
     return true;
   }
 
   subscribe(target: AbortTarget): void {
-    (this.targets ??= new Set()).add(target);
+    if (this.first === null && (this.rest === null || this.rest.size === 0)) this.first = target;
+    else (this.rest ??= new Set()).add(target);
   }
 
   unsubscribe(target: AbortTarget): void {
-    this.targets?.delete(target);
+    if (this.first === target) this.first = null;
+    else this.rest?.delete(target);
   }
 
   /** How many waits are registered (for leak tests). */
   get subscribers(): number {
-    return this.targets?.size ?? 0;
+    return (this.first === null ? 0 : 1) + (this.rest?.size ?? 0);
   }
 }
 
