@@ -255,7 +255,7 @@ async function run(kind: Kind, maxsize: number, commands: Command[]): Promise<vo
           if (op.kind === "put") accepted.add(op.item!);
         },
         (error: unknown) => {
-          real.set(op.id, { state: "rejected", error: error === op.reason ? op.reason : (error as Error).name });
+          real.set(op.id, { state: "rejected", error: op.reason !== undefined && error === op.reason ? op.reason : (error as Error).name });
           if (op.kind === "put") refused.add(op.item!);
         },
       );
