@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { GreenletExit, sleep, spawn } from "../../src/index.js";
+import { GreenletExit, sleep, spawn, type Greenlet } from "../../src/index.js";
 import { ThreadPool, ThreadPoolClosedError } from "../../src/pool/index.js";
 import { captureReports } from "../helpers.js";
 
@@ -51,7 +51,7 @@ describe("ThreadPool", () => {
       // 200 ping-pongs between two greenlets, each hit a macrotask turn (sleep(0)); the worker
       // cannot finish meanwhile: it computes until released below.
       let ball = 0;
-      const player = (parity: number) => async (g: import("../../src/index.js").Greenlet<void>) => {
+      const player = (parity: number) => async (g: Greenlet<void>) => {
         while (ball < 200) {
           if (ball % 2 === parity) ball++;
           await sleep(0, { signal: g });
