@@ -296,6 +296,45 @@ describe("imap and imapUnordered", () => {
     });
   });
 
+  test("an earlier item failing after a later one takes its place, and the superseded failure goes to the hub", async () => {
+    await withVirtualClock(async (clock) => {
+      const first = new Error("item 0");
+      const second = new Error("item 1");
+      const group = new Group();
+      const reports = await captureReports(async () => {
+        const it = group.imap(async (g, ms: number) => {
+          await sleep(ms, { signal: g });
+          throw ms === 30 ? first : second;
+        }, [30, 10]);
+        const pending = assert.rejects(it.next(), (e) => e === first);
+        await clock.advance(30);
+        await pending;
+        await nextTurn();
+      });
+      assert.equal(reports.length, 1);
+      assert.equal(reports[0]!.error, second);
+    });
+  });
+
+  test("leaving an imap loop over an async source early closes the source", async () => {
+    const pool = new Pool(2);
+    let closed = false;
+    async function* source(): AsyncGenerator<number> {
+      try {
+        for (let i = 1; ; i++) {
+          await null;
+          yield i;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const x of pool.imap((_g, x: number) => x, source())) if (x === 3) break;
+    await pool.join();
+    await nextTurn();
+    assert.equal(closed, true);
+  });
+
   test("killing the group makes the pending next() of an imap reject with the kill's exception", async () => {
     const group = new Group();
     const it = group.imapUnordered((g) => sleep(10_000, { signal: g }), [1, 2]);
