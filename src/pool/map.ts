@@ -72,9 +72,9 @@ function reportSourceError(error: unknown): void {
 }
 
 /** One worker of a run: its watcher, and a node in the run's list of live workers. */
-class Worker implements Watcher {
-  prev: Worker | null = null;
-  next: Worker | null = null;
+class WorkerNode implements Watcher {
+  prev: WorkerNode | null = null;
+  next: WorkerNode | null = null;
 
   constructor(
     readonly run: Run,
@@ -122,8 +122,8 @@ export abstract class Run {
   protected pulled = 0;
   /** Live workers. */
   protected active = 0;
-  private head: Worker | null = null;
-  private tail: Worker | null = null;
+  private head: WorkerNode | null = null;
+  private tail: WorkerNode | null = null;
   /** No more items will be pulled: the source ended, failed or was closed. */
   protected exhausted = false;
   /** The run no longer looks at outcomes. */
@@ -254,7 +254,7 @@ export abstract class Run {
   /** @internal Spawns the worker of the next item as a member of the group. */
   _spawnWorker(item: unknown): void {
     const g = new Greenlet(this.fn, item);
-    const worker = new Worker(this, g, this.pulled++);
+    const worker = new WorkerNode(this, g, this.pulled++);
     worker.prev = this.tail;
     if (this.tail === null) this.head = worker;
     else this.tail.next = worker;
@@ -268,7 +268,7 @@ export abstract class Run {
   }
 
   /** @internal A worker died. */
-  _workerDone(worker: Worker): void {
+  _workerDone(worker: WorkerNode): void {
     if (worker.prev === null) this.head = worker.next;
     else worker.prev.next = worker.next;
     if (worker.next === null) this.tail = worker.prev;
