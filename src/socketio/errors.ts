@@ -1,13 +1,15 @@
 /**
  * The error classes of the socket.io layer. Each has a stable `name`; the layer's own failures
- * name the event they concern. These are what a client sees in an `"error"` report and in a
- * failed ack (`{ error: { name, message } }`).
+ * carry the `event` they concern and name it in their message. These are what a client sees in an
+ * `"error"` report and in a failed ack (`{ error: { name, message } }`), except
+ * {@link StragglerError}, which only the server operator sees (through `onError`).
  * @module
  */
 
 /**
  * An error meant for the client: a handler that throws one (or a subclass) sends its `name` and
- * `message` to the client. Any other error reaches the client masked as `InternalError`.
+ * `message` to the client. Any other error reaches the client masked as `InternalError` (unless
+ * the app runs with `exposeErrors: true`) and goes in full to the app's `onError`.
  * A subclass's `name` defaults to its class name.
  *
  * @example
@@ -23,10 +25,19 @@ export class ClientError extends Error {
   }
 }
 
-/** `call()` was waiting for a client's ack when the session closed. */
+/**
+ * The session closed while `call()` was waiting for the client's ack, or before it was made.
+ * Plain socket.io would leave that ack pending forever.
+ *
+ * @example
+ * ```ts
+ * try { await this.call("confirm", [order]); }
+ * catch (error) { if (error instanceof SessionClosedError) log(`client left: ${error.reason}`); }
+ * ```
+ */
 export class SessionClosedError extends Error {
   override name = "SessionClosedError";
-  /** The disconnect reason. */
+  /** The disconnect reason, as socket.io gave it (e.g. `"transport close"`). */
   readonly reason: string;
 
   constructor(reason: string, message = `the session closed (${reason})`) {
@@ -43,11 +54,14 @@ export class UnknownEventError extends Error {
   }
 }
 
-/** A client event whose name is not a valid event name (or not a string). */
+/**
+ * A client event whose name is not a valid event name: not a string, or not matching
+ * `/^[A-Za-z][A-Za-z0-9_ -]*$/`. `event` is the name as a string.
+ */
 export class InvalidEventNameError extends Error {
   override name = "InvalidEventNameError";
   constructor(readonly event: string) {
-    super(`invalid event name ${JSON.stringify(event)}`);
+    super(`invalid event name ${JSON.stringify(event)}: expected a letter followed by letters, digits, spaces, "_" or "-"`);
   }
 }
 
@@ -59,21 +73,60 @@ export class AccessDeniedError extends Error {
   }
 }
 
-/** A client event whose payload its schema rejected. */
+/**
+ * A client event whose payload its schema rejected. The message names the event and the first
+ * issue (its path and message); `issues` holds them all.
+ */
 export class ValidationError extends Error {
   override name = "ValidationError";
   constructor(
     readonly event: string,
     detail: string,
+    /** Every issue the schema reported, as Standard Schema gives them. */
+    readonly issues: readonly unknown[] = [],
   ) {
     super(`invalid payload for event ${JSON.stringify(event)}: ${detail}`);
   }
 }
 
-/** A client event over the session's rate limit. */
+/** A client event over the session's rate limit: it was not dispatched (nor queued). */
 export class RateLimitError extends Error {
   override name = "RateLimitError";
-  constructor(readonly event: string) {
-    super(`rate limit exceeded for event ${JSON.stringify(event)}`);
+  constructor(
+    readonly event: string,
+    /** Events allowed per window. */
+    readonly intervalCap?: number,
+    /** The window, in milliseconds. */
+    readonly interval?: number,
+  ) {
+    super(
+      `rate limit exceeded for event ${JSON.stringify(event)}` +
+        (intervalCap === undefined ? "" : ` (at most ${intervalCap} events per ${interval} ms)`),
+    );
+  }
+}
+
+/**
+ * Reported through the app's `onError` (context kind `"straggler"`) for each session greenlet
+ * that was still running `graceMs` after its session ended and its kill was sent. Such a greenlet
+ * ignores its signal; it is no longer counted as live, and nothing else is done to it (JavaScript
+ * cannot stop an `await`). An `initialize()` still running at that point is reported the same way,
+ * with context kind `"initialize"`.
+ */
+export class StragglerError extends Error {
+  override name = "StragglerError";
+  constructor(
+    /** The straggler's name (`Greenlet-<id>` unless assigned), or `"initialize()"`. */
+    readonly greenlet: string,
+    /** How long it was given, in milliseconds. */
+    readonly graceMs: number,
+    /** The disconnect reason it was killed with. */
+    readonly reason: string,
+  ) {
+    super(
+      greenlet === "initialize()"
+        ? `initialize() still running ${graceMs} ms after its session ended (${reason}); disconnected() runs without waiting for it`
+        : `greenlet ${greenlet} still running ${graceMs} ms after its session ended (${reason}); it ignores its signal`,
+    );
   }
 }

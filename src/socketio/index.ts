@@ -1,3 +1,21 @@
+export { BaseNamespace, type NamespaceClass, type CallOptions, type KillAllOptions } from "./namespace.js";
+export {
+  mount,
+  SHUTTING_DOWN,
+  type MountOptions,
+  type MountedApp,
+  type NamespaceSpec,
+  type SocketStats,
+  type CloseOptions,
+} from "./mount.js";
+export type { RateLimit } from "./limits.js";
+export {
+  defaultSocketErrorHandler,
+  type SocketErrorHandler,
+  type SocketErrorContext,
+  type SocketErrorKind,
+  type ClientErrorView,
+} from "./report.js";
 export {
   ClientError,
   SessionClosedError,
@@ -6,4 +24,5 @@ export {
   AccessDeniedError,
   ValidationError,
   RateLimitError,
+  StragglerError,
 } from "./errors.js";

@@ -1,0 +1,254 @@
+/**
+ * BaseNamespace: the class an application extends, one instance per session (client × namespace).
+ * Its methods are a thin face over the session (`session.ts`), which owns the state.
+ * @module
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Socket } from "socket.io";
+import type { Greenlet, GreenletFunction, Signal } from "../greenlet.js";
+import type { Session } from "./session.js";
+
+/** Options of {@link BaseNamespace.call}. */
+export interface CallOptions {
+  /** Milliseconds to wait for the client's ack; then the call rejects with `TimeoutError`. */
+  timeout?: number;
+  /** Aborts the wait with `signal.reason`. Inside a session greenlet, pass the greenlet. */
+  signal?: Signal;
+}
+
+/** Options of {@link BaseNamespace.killAll}. */
+export interface KillAllOptions {
+  /** What the greenlets are killed with. Default: a new `GreenletExit`. */
+  exception?: unknown;
+  /** Milliseconds to wait for them to die; the call resolves quietly when it expires. */
+  timeout?: number;
+}
+
+// The session an instance is being constructed for. Handing it over this way keeps the public
+// constructor argument-free, so subclasses need no constructor boilerplate.
+let constructing: Session | undefined;
+
+/** @internal Constructs `cls` for `session`. */
+export function construct<N extends BaseNamespace>(cls: new () => N, session: Session): N {
+  constructing = session;
+  try {
+    return new cls();
+  } finally {
+    constructing = undefined;
+  }
+}
+
+/**
+ * The base of every socket.io namespace class mounted with `mount()`: one instance per session,
+ * so fields are per-session state.
+ *
+ * A client event `"user message"` (or `"user_message"`, `"user-message"`, `"userMessage"`) runs
+ * the method `onUserMessage(...args)`; its return value (awaited) is the ack. Only `on[A-Z]…`
+ * methods defined by subclasses are reachable. Long work goes into {@link spawn}: those greenlets
+ * belong to the session and are killed when it ends.
+ *
+ * Instances are created by the layer: constructing one directly throws.
+ *
+ * @example
+ * ```ts
+ * class ChatNamespace extends BaseNamespace {
+ *   static acl = ["login"];
+ *   private user = "";
+ *   async onLogin(name: string) {
+ *     this.user = name;
+ *     this.liftAcl();
+ *     await this.join("lobby");
+ *     return "welcome";
+ *   }
+ *   onUserMessage(text: string) {
+ *     this.emitToRoom("lobby", "message", this.user, text);
+ *   }
+ * }
+ * mount(io, { "/chat": ChatNamespace });
+ * ```
+ */
+export class BaseNamespace<Data = any> {
+  /**
+   * The initial allow-list of events (normalised like dispatch). Absent: every event allowed.
+   * Change it per session with {@link allow}, {@link deny}, {@link resetAcl}, {@link liftAcl}.
+   */
+  static acl?: readonly string[];
+  /**
+   * A Standard Schema per event name (normalised like dispatch), validating the array of
+   * arguments; the handler receives the validated output, spread. Checked at `mount()`.
+   */
+  static schemas?: Readonly<Record<string, StandardSchemaV1>>;
+
+  readonly #session: Session;
+
+  /** @throws {TypeError} when called outside the layer: instances are created by `mount()`. */
+  constructor() {
+    const session = constructing;
+    constructing = undefined;
+    if (session === undefined) {
+      throw new TypeError(`new ${new.target.name}(): namespace instances are created by mount(), one per session`);
+    }
+    this.#session = session;
+  }
+
+  /** The socket.io socket of this session. */
+  get socket(): Socket {
+    return this.#session.socket;
+  }
+
+  /** `socket.data`: per-socket data that `fetchSockets()` sees across nodes. */
+  get data(): Data {
+    return this.#session.socket.data as Data;
+  }
+
+  /** The namespace's name, e.g. `/job-7` for a namespace mounted by a RegExp. */
+  get name(): string {
+    return this.#session.namespace;
+  }
+
+  /** True from the connection until the session ends (then every send is a no-op). */
+  get connected(): boolean {
+    return this.#session.open;
+  }
+
+  /**
+   * Runs once per session, before any event handler. May be async: events that arrive meanwhile
+   * wait and are dispatched in arrival order once it resolves. If it throws, the client gets an
+   * error report (`event: "initialize"`) and the session is disconnected. Default: nothing.
+   */
+  initialize(): void | Promise<void> {}
+
+  /**
+   * Runs once after the session ended and its greenlets were reaped (or became stragglers), with
+   * socket.io's disconnect reason (`"server shutting down"` when `app.close()` ended it). Awaited;
+   * a throw goes to `onError`. Reaping happens whether or not a subclass overrides this.
+   */
+  disconnected(_reason: string): void | Promise<void> {}
+
+  /**
+   * Starts `fn(g, ...args)` as a greenlet owned by this session: when the session ends it is killed
+   * with a `GreenletExit` whose `reason` is the disconnect reason. On a session that has ended,
+   * returns a greenlet that is already dead (its function never runs). A failure nobody observes
+   * goes to the app's `onError`.
+   * @throws {TypeError} when `fn` is not a function.
+   * @example
+   * ```ts
+   * onWatch(path: string) {
+   *   this.spawn(async (g) => {
+   *     for await (const change of watch(path, { signal: g.signal })) this.emit("change", change);
+   *   });
+   * }
+   * ```
+   */
+  spawn<A extends unknown[], T>(fn: GreenletFunction<A, T>, ...args: A): Greenlet<Awaited<T>> {
+    return this.#session.spawn(fn as GreenletFunction<unknown[], unknown>, args) as Greenlet<Awaited<T>>;
+  }
+
+  /** The session's live greenlets: a read-only live view. */
+  get greenlets(): ReadonlySet<Greenlet<unknown>> {
+    return this.#session.owner.live;
+  }
+
+  /**
+   * Kills the session's live greenlets without disconnecting, and resolves once they are dead
+   * (quietly on its own `timeout`). Never rejects. Not counted in `stats().reaped`.
+   * @throws {TypeError|RangeError} when the options are malformed.
+   */
+  killAll(options?: KillAllOptions): Promise<void> {
+    return this.#session.killAll(options);
+  }
+
+  /**
+   * Sends `event` to this client. A no-op returning false once the session has ended.
+   * @throws {Error} (socket.io's) for a reserved event name such as `"connect"`.
+   */
+  emit(event: string, ...args: unknown[]): boolean {
+    return this.#session.emit(event, args);
+  }
+
+  /**
+   * Sends `event` with `args` and asks for an ack; resolves with the client's first ack argument.
+   * Rejects with `TimeoutError` on its own `timeout`, with `signal.reason` on abort (at once, without
+   * sending, if the signal is already aborted), and with `SessionClosedError` when the session ends
+   * first (at once if it has ended already).
+   * @throws {TypeError|RangeError} when the arguments are malformed.
+   * @example
+   * ```ts
+   * const answer = await this.call("confirm", ["delete 3 files?"], { timeout: 10_000, signal: g });
+   * ```
+   */
+  call(event: string, args: readonly unknown[] = [], options?: CallOptions): Promise<unknown> {
+    return this.#session.call(event, args, options);
+  }
+
+  /**
+   * Ends the session from a handler or from one of its greenlets; `close` also closes the
+   * underlying connection (every namespace of that client), as socket.io's. Returns at once;
+   * reaping (which kills the calling greenlet too) goes on in the background, so never wait for it
+   * inside a session greenlet.
+   */
+  disconnect(close = false): void {
+    this.#session.disconnect(close);
+  }
+
+  /**
+   * Allows `events` for this session (normalised like dispatch).
+   * @throws {TypeError} when an entry is not an event name.
+   */
+  allow(...events: string[]): void {
+    this.#session.aclChange("allow", events);
+  }
+
+  /**
+   * Denies `events` for this session; on an unrestricted session, everything but those stays allowed.
+   * @throws {TypeError} when an entry is not an event name.
+   */
+  deny(...events: string[]): void {
+    this.#session.aclChange("deny", events);
+  }
+
+  /** Back to the class's `static acl` (unrestricted when it has none). */
+  resetAcl(): void {
+    this.#session.acl.reset();
+  }
+
+  /** Every event allowed. */
+  liftAcl(): void {
+    this.#session.acl.lift();
+  }
+
+  /**
+   * Joins `room` (through the adapter, so rooms work across nodes). Returns the adapter's promise
+   * when it is asynchronous. A no-op once the session has ended.
+   * @throws {TypeError} when `room` is not a string.
+   */
+  join(room: string): void | Promise<void> {
+    return this.#session.rooms("join", room);
+  }
+
+  /** Leaves `room`. A no-op once the session has ended. */
+  leave(room: string): void | Promise<void> {
+    return this.#session.rooms("leave", room);
+  }
+
+  /** Sends `event` to every session in `room` except this one, on every node. False once ended. */
+  emitToRoom(room: string, event: string, ...args: unknown[]): boolean {
+    return this.#session.broadcast("room", event, args, room);
+  }
+
+  /** Sends `event` to every session of this namespace, this one included, on every node. False once ended. */
+  broadcastEvent(event: string, ...args: unknown[]): boolean {
+    return this.#session.broadcast("all", event, args);
+  }
+
+  /** Sends `event` to every session of this namespace but this one, on every node. False once ended. */
+  broadcastEventNotMe(event: string, ...args: unknown[]): boolean {
+    return this.#session.broadcast("others", event, args);
+  }
+}
+
+/** A class that `mount()` accepts: a subclass of BaseNamespace with an argument-free constructor. */
+export type NamespaceClass = (new () => BaseNamespace<any>) & {
+  acl?: readonly string[];
+  schemas?: Readonly<Record<string, StandardSchemaV1>>;
+};
