@@ -60,3 +60,8 @@ export class QueueShutDownError extends Error {
 export class PoolFullError extends Error {
   override name = "PoolFullError";
 }
+
+/** `ThreadPool.spawn()` or `apply()` after `close()`. */
+export class ThreadPoolClosedError extends Error {
+  override name = "ThreadPoolClosedError";
+}

@@ -12,7 +12,7 @@ const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 
 test("npm run build emits dist/ with JavaScript and declarations for every entry point", { timeout: 120_000 }, () => {
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
-  for (const entry of ["index", "testing/index", "socketio/index"]) {
+  for (const entry of ["index", "testing/index", "socketio/index", "pool/thread-pool"]) {
     assert.ok(existsSync(join(root, "dist", `${entry}.js`)), `dist/${entry}.js`);
     assert.ok(existsSync(join(root, "dist", `${entry}.d.ts`)), `dist/${entry}.d.ts`);
   }
@@ -30,13 +30,14 @@ test("a consumer outside the repo imports spawn and joinall from the built packa
         'import { spawn, joinall, sleep } from "greenthread";',
         'import { VirtualClock } from "greenthread/testing";',
         'import { ClientError } from "greenthread/socketio";',
+        'import { ThreadPool } from "greenthread/threadpool";',
         "const jobs = [1, 2, 3].map((n) => spawn(async (g, x) => { await sleep(x, { signal: g }); return x * 10; }, n));",
         "const done = await joinall(jobs, { timeout: 1000 });",
-        "console.log(done.map((g) => g.value).join(','), typeof VirtualClock, new ClientError('x').name);",
+        "console.log(done.map((g) => g.value).join(','), typeof VirtualClock, new ClientError('x').name, typeof ThreadPool);",
       ].join("\n"),
     );
     const out = execFileSync(process.execPath, ["main.js"], { cwd: dir, encoding: "utf8" });
-    assert.equal(out.trim(), "10,20,30 function ClientError");
+    assert.equal(out.trim(), "10,20,30 function ClientError function");
 
     writeFileSync(
       join(dir, "main.ts"),

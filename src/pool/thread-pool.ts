@@ -12,6 +12,7 @@ import { checkInteger, checkOptions, failArgument } from "../core/validate.js";
 import { Waiter, rejectIfAborted } from "../core/waiter.js";
 import type { Greenlet, KillOptions, WaitOptions } from "../greenlet.js";
 import { Group, resultOf, type GroupJoinOptions } from "./group.js";
+import { ThreadPoolClosedError } from "../errors.js";
 
 /** Options of {@link ThreadPool}. Defaults not listed here are piscina's. */
 export interface ThreadPoolOptions {
@@ -52,11 +53,6 @@ export interface ThreadApplyOptions extends ThreadTaskOptions {
 export interface ThreadPoolCloseOptions {
   /** Kill the tasks still queued or running (aborting them) instead of waiting for them. Default `false`. */
   force?: boolean;
-}
-
-/** `ThreadPool.spawn()` or `apply()` after `close()`. */
-export class ThreadPoolClosedError extends Error {
-  override name = "ThreadPoolClosedError";
 }
 
 type RunOptions = NonNullable<Parameters<Piscina["run"]>[1]>;

@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { GreenletExit, sleep, spawn, type Greenlet } from "../../src/index.js";
-import { ThreadPool, ThreadPoolClosedError } from "../../src/pool/index.js";
+import { ThreadPoolClosedError } from "../../src/index.js";
+import { ThreadPool } from "../../src/pool/thread-pool.js";
 import { captureReports } from "../helpers.js";
 
 const TASKS = new URL("../fixtures/thread-tasks.mjs", import.meta.url);
