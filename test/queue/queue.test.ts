@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GreenletExit, QueueEmptyError, QueueFullError, QueueShutDownError, spawn } from "../../src/index.js";
+import { GreenletExit, QueueEmptyError, QueueFullError, QueueShutDownError, Timeout, TimeoutError, spawn } from "../../src/index.js";
 import { JoinableQueue, Queue } from "../../src/queue/index.js";
 import { installVirtualClock } from "../../src/testing/index.js";
 import { abortedSignal, flush, track } from "./util.js";
@@ -301,6 +301,47 @@ test("a killed greenlet passed as signal rejects new waits at once with the kill
   await g.kill();
   await assert.rejects(q.get({ signal: g }), GreenletExit);
   assert.equal(q.qsize(), 1);
+});
+
+test("an outer Timeout passed as signal rejects with the Timeout's own error, not QueueEmptyError", async () => {
+  const clock = installVirtualClock();
+  try {
+    const q = new Queue<number>();
+    const deadline = Timeout.startNew(25);
+    const got = track(q.get({ signal: deadline, timeout: 1000 }));
+    await clock.advance(25);
+    assert.ok(got.error instanceof TimeoutError, "the outer cancellation is never turned into the queue's own error");
+    assert.equal(clock.pendingTimers, 0, "the get's own timer was cleared");
+  } finally {
+    clock.uninstall();
+  }
+});
+
+test("timeout: 0 parks until the next timer turn instead of failing at once", async () => {
+  const clock = installVirtualClock();
+  try {
+    const q = new Queue<number>();
+    const got = track(q.get({ timeout: 0 }));
+    q.putNowait(1);
+    await flush();
+    assert.equal(got.value, 1, "an item put before the timer turn still arrives");
+    const late = track(q.get({ timeout: 0 }));
+    await clock.advance(0);
+    assert.ok(late.error instanceof QueueEmptyError);
+  } finally {
+    clock.uninstall();
+  }
+});
+
+test("a put that completes at once returns one shared resolved promise: the hand-off allocates nothing", async () => {
+  const q = new Queue<number>();
+  const getter = track(q.get());
+  const handedOff = q.put(1);
+  const stored = q.put(2);
+  assert.equal(handedOff, stored);
+  await handedOff;
+  await flush();
+  assert.equal(getter.value, 1);
 });
 
 // --- peek -----------------------------------------------------------------------------------
