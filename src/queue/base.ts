@@ -26,8 +26,8 @@ import {
   parkedWait,
   type QueueIterOptions,
   type QueueWaitOptions,
+  type QueueWaiter,
 } from "./shared.js";
-import type { QueueWaiter } from "./shared.js";
 import type { Store } from "./store.js";
 
 /** @internal The call names a queue class uses in its messages, built once per class. */
