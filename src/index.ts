@@ -16,6 +16,7 @@ export { wait, iwait, type WaitManyOptions } from "./wait.js";
 export { sleep } from "./sleep.js";
 export { Timeout, withTimeout, type WithTimeoutOptions } from "./timeout.js";
 export * from "./sync/index.js";
+export * from "./queue/index.js";
 export * from "./pool/index.js";
 export { setErrorHandler, defaultErrorHandler, type ErrorHandler, type ErrorContext, type ErrorKind } from "./core/hub.js";
 export { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
