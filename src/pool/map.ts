@@ -9,8 +9,9 @@
  *   generator is never read further than the pool can run. The feeder is a reusable claim in the
  *   pool's FIFO and is fed from the slot release itself, synchronously: no promise per item.
  * - An async source is pulled *item first* (as gevent's IMap does): the item is awaited, then a
- *   slot. An item taken while the run is being stopped is dropped; a pending `next()` cannot be
- *   cancelled.
+ *   slot. A greenthread queue is read through `queue.iter({ signal })` with a signal of the run's
+ *   own, so stopping the run withdraws its pending `get` and takes no item; a pending `next()` on
+ *   any other async source cannot be cancelled, and an item it yields after the stop is dropped.
  * - A worker's watcher is added before the group's, so the run learns of a death before the slot
  *   is released and can stop feeding before the freed slot is offered to its own feeder.
  * - A run observes only what it surfaces. A failure it holds for later (imap waits for earlier
@@ -25,7 +26,11 @@ import { reportError } from "../core/hub.js";
 import { failArgument } from "../core/validate.js";
 import { addWatcher, type Watcher } from "../core/waitable.js";
 import { Greenlet } from "../greenlet.js";
+import { BaseQueue } from "../queue/base.js";
 import { SlotClaim } from "./slots.js";
+
+/** The reason a run withdraws its pending `get` from a queue source when it stops. */
+const STOPPED = new Error("the map stopped pulling from its source");
 
 /** A mapped function: a greenlet function that receives the item after the greenlet. */
 export type MapFunction<T, R> = (g: Greenlet<Awaited<R>>, item: T) => R | PromiseLike<R>;
@@ -118,6 +123,8 @@ class AsyncFeedClaim extends SlotClaim<void> {
 export abstract class Run {
   private iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
   private isAsync = false;
+  /** Withdraws the pending `get` when the source is a greenthread queue (see the notes above). */
+  private stopper: AbortController | null = null;
   /** Index of the next item pulled. */
   protected pulled = 0;
   /** Live workers. */
@@ -163,7 +170,11 @@ export abstract class Run {
     const source = this.source as { [Symbol.iterator]?: () => Iterator<unknown>; [Symbol.asyncIterator]?: () => AsyncIterator<unknown> };
     try {
       // The order `for await` uses: an async iterator first.
-      if (typeof source[Symbol.asyncIterator] === "function") {
+      if (source instanceof BaseQueue) {
+        this.isAsync = true;
+        this.stopper = new AbortController();
+        this.iterator = source.iter({ signal: this.stopper.signal });
+      } else if (typeof source[Symbol.asyncIterator] === "function") {
         this.isAsync = true;
         this.iterator = source[Symbol.asyncIterator]!();
       } else {
@@ -246,6 +257,7 @@ export abstract class Run {
         }
       }
     } catch (error) {
+      if (error === STOPPED) return; // our own withdrawal, after the run stopped
       if (this.exhausted) reportSourceError(error);
       else this.sourceFailed(error);
     }
@@ -328,6 +340,7 @@ export abstract class Run {
     }
     if (this.paused) this.unpause();
     if (!this.pulling) this.closeSource();
+    else this.stopper?.abort(STOPPED);
   }
 
   private closeSource(): void {

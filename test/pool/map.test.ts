@@ -147,7 +147,7 @@ describe("map", () => {
     assert.equal(pool.size, 0);
   });
 
-  test("killing the group ends a map waiting on its async source", async () => {
+  test("killing the group ends a map waiting on a Queue, and the map takes no later item", async () => {
     const group = new Group();
     const queue = new Queue<number>();
     const mapped = group.map((_g, x: number) => x, queue);
@@ -155,6 +155,11 @@ describe("map", () => {
     assert.equal(group.size, 0);
     await group.kill();
     await assert.rejects(mapped, GreenletExit);
+    // The run withdrew its pending get: the next item stays in the queue for someone else.
+    await queue.put(7);
+    await nextTurn();
+    assert.equal(queue.qsize(), 1);
+    assert.equal(queue.getNowait(), 7);
     queue.shutdown();
   });
 
