@@ -15,6 +15,8 @@ export interface TestServer {
   url: string;
   /** Connects a new client (its own connection) to `nsp`; rejects with the connect_error. */
   connect(nsp: string, options?: Partial<ManagerOptions & SocketOptions>): Promise<ClientSocket>;
+  /** Starts connecting a new client and returns it at once, to attach listeners first. */
+  open(nsp: string, options?: Partial<ManagerOptions & SocketOptions>): ClientSocket;
   /** A manager (one connection) for multiplexed namespaces; closed with the server. */
   manager(options?: Partial<ManagerOptions>): Manager;
   /** Disconnects every client and closes the socket.io and HTTP servers. */
@@ -34,10 +36,13 @@ export async function startServer(options?: Partial<ServerOptions>): Promise<Tes
     io,
     http,
     url,
-    connect(nsp, clientOptions) {
+    open(nsp, clientOptions) {
       const client = connectClient(url + nsp, { ...clientDefaults, ...clientOptions });
       clients.push(client);
-      return connected(client);
+      return client;
+    },
+    connect(nsp, clientOptions) {
+      return connected(this.open(nsp, clientOptions));
     },
     manager(managerOptions) {
       const manager = new Manager(url, { ...clientDefaults, ...managerOptions });
