@@ -13,6 +13,7 @@ const files = only.length > 0
       .map((f) => join("test", f))
       .sort();
 
-const args = ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files];
+// A per-test timeout, so that a hung test fails the run instead of stalling CI.
+const args = ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", "--test-reporter=spec", ...files];
 const result = spawnSync(process.execPath, args, { stdio: "inherit" });
 process.exit(result.status ?? 1);
