@@ -23,7 +23,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-const clientDefaults = { transports: ["websocket"], reconnection: false, forceNew: true } as const;
+const clientDefaults: Partial<ManagerOptions & SocketOptions> = { transports: ["websocket"], reconnection: false, forceNew: true };
 
 export async function startServer(options?: Partial<ServerOptions>): Promise<TestServer> {
   const http = createServer();
@@ -32,7 +32,7 @@ export async function startServer(options?: Partial<ServerOptions>): Promise<Tes
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clients: ClientSocket[] = [];
   const managers: Manager[] = [];
-  return {
+  const server: TestServer = {
     io,
     http,
     url,
@@ -42,7 +42,7 @@ export async function startServer(options?: Partial<ServerOptions>): Promise<Tes
       return client;
     },
     connect(nsp, clientOptions) {
-      return connected(this.open(nsp, clientOptions));
+      return connected(server.open(nsp, clientOptions));
     },
     manager(managerOptions) {
       const manager = new Manager(url, { ...clientDefaults, ...managerOptions });
@@ -55,6 +55,7 @@ export async function startServer(options?: Partial<ServerOptions>): Promise<Tes
       await io.close();
     },
   };
+  return server;
 }
 
 /** Resolves once `client` is connected; rejects with its connect_error. */

@@ -7,10 +7,11 @@ import { BaseNamespace, mount, type MountedApp } from "../../src/socketio/index.
 import { signal, startServer, type TestServer } from "./harness.js";
 
 const log: string[] = [];
-const gates = new Map<string, ReturnType<typeof signal>>();
-const hooks = new Map<string, ReturnType<typeof signal>>();
+type Gate = ReturnType<typeof signal<void>>;
+const gates = new Map<string, Gate>();
+const hooks = new Map<string, Gate>();
 
-function gate(tag: string): ReturnType<typeof signal> {
+function gate(tag: string): Gate {
   let g = gates.get(tag);
   if (g === undefined) gates.set(tag, (g = signal()));
   return g;

@@ -55,9 +55,9 @@ async function scenario(serverOptions?: Parameters<typeof startServer>[0], optio
   const log: string[] = [];
   const server = await startServer(serverOptions);
   const onError = recordOnError();
-  let app!: MountedApp;
-  const { Jobs, hooks, instances } = jobs(log, () => app);
-  app = mount(server.io, { "/jobs": Jobs }, { graceMs: 60_000, onError: onError.onError, ...options });
+  const ref = {} as { app: MountedApp };
+  const { Jobs, hooks, instances } = jobs(log, () => ref.app);
+  const app = (ref.app = mount(server.io, { "/jobs": Jobs }, { graceMs: 60_000, onError: onError.onError, ...options }));
   const client = await server.connect("/jobs");
   assert.equal(await client.emitWithAck("start", "g"), 2);
   assert.deepEqual(app.stats(), { sessions: 1, greenlets: 2, reaped: 0, stragglers: 0 });
@@ -191,7 +191,7 @@ test("a greenlet that ignores its signal is a straggler after graceMs: reported,
   let release!: () => void;
   const stubborn = new Promise<void>((resolve) => (release = resolve));
   let straggler!: Greenlet<unknown>;
-  let app!: MountedApp;
+  const ref = {} as { app: MountedApp };
   class Stubborn extends BaseNamespace {
     onStart() {
       straggler = this.spawn(async () => {
@@ -204,11 +204,11 @@ test("a greenlet that ignores its signal is a straggler after graceMs: reported,
       });
     }
     override disconnected(reason: string) {
-      log.push(`hook ${reason}: ${JSON.stringify(app.stats())}`);
+      log.push(`hook ${reason}: ${JSON.stringify(ref.app.stats())}`);
       hook.resolve();
     }
   }
-  app = mount(server.io, { "/s": Stubborn }, { graceMs: 30, onError: onError.onError });
+  const app = (ref.app = mount(server.io, { "/s": Stubborn }, { graceMs: 30, onError: onError.onError }));
   const client = await server.connect("/s");
   await client.emitWithAck("start");
   client.disconnect();
@@ -218,7 +218,7 @@ test("a greenlet that ignores its signal is a straggler after graceMs: reported,
     `hook client namespace disconnect: ${JSON.stringify({ sessions: 0, greenlets: 0, reaped: 2, stragglers: 1 })}`,
   ]);
   assert.equal(onError.calls.length, 1);
-  const [{ error, context }] = onError.calls as [{ error: unknown; context: { kind: string; greenlet?: unknown } }];
+  const { error, context } = onError.calls[0]!;
   assert.ok(error instanceof StragglerError);
   assert.equal(error.name, "StragglerError");
   assert.match(error.message, /stubborn-worker/);
@@ -361,10 +361,10 @@ test("one client's disconnect never touches another client's greenlets", async (
 test("on a multiplexed connection, one namespace's disconnect never touches the other namespace's greenlets", async () => {
   const log: string[] = [];
   const server = await startServer();
-  let app!: MountedApp;
-  const a = jobs(log, () => app);
-  const b = jobs(log, () => app);
-  app = mount(server.io, { "/a": a.Jobs, "/b": b.Jobs }, { graceMs: 60_000 });
+  const ref = {} as { app: MountedApp };
+  const a = jobs(log, () => ref.app);
+  const b = jobs(log, () => ref.app);
+  const app = (ref.app = mount(server.io, { "/a": a.Jobs, "/b": b.Jobs }, { graceMs: 60_000 }));
   const manager = server.manager();
   const onA = manager.socket("/a");
   const onB = manager.socket("/b");
