@@ -48,7 +48,9 @@ export function receive(session: Session, event: unknown, args: unknown[], ack: 
     return reject(session, new RateLimitError(name, limit?.intervalCap, limit?.interval), name, ack);
   }
   if (handler.schema !== undefined) return validate(session, handler, handler.schema, name, args, ack);
-  later(session, () => start(session, handler, name, args, ack));
+  // The common case allocates nothing here: no held-back events, so the handler starts at once.
+  if (session.order === null) start(session, handler, name, args, ack);
+  else enqueue(session, () => start(session, handler, name, args, ack));
 }
 
 function validate(session: Session, handler: Handler, schema: StandardSchemaV1, event: string, args: unknown[], ack: Ack | undefined): void {

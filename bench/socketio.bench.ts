@@ -1,0 +1,102 @@
+// The socket.io layer's cost: event round trips (client emit → handler → ack) through a
+// BaseNamespace against plain socket.on handlers on the same server, in the same run (target: at
+// most 10% slower); and session churn (connect, spawn a greenlet, disconnect, reaped) per second.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
+import { sleep } from "../src/index.js";
+import { BaseNamespace, mount } from "../src/socketio/index.js";
+import { check, finish, formatRate, measure, target } from "./lib.js";
+
+const ROUND_TRIPS = 1000;
+const CHURN = 100;
+
+let hooks = 0;
+let hooksWanted = 0;
+let allReaped: () => void = () => {};
+
+class Echo extends BaseNamespace {
+  onEcho(n: number) {
+    return n;
+  }
+}
+
+class Worker extends BaseNamespace {
+  onStart() {
+    this.spawn(async (g) => {
+      await sleep(60_000, { signal: g });
+    });
+    return this.greenlets.size;
+  }
+  override disconnected() {
+    if (++hooks === hooksWanted) allReaped();
+  }
+}
+
+const http = createServer();
+const io = new Server(http, { transports: ["websocket"] });
+io.of("/plain").on("connection", (socket) => {
+  socket.on("echo", (n: number, ack: (n: number) => void) => ack(n));
+});
+const app = mount(io, { "/echo": Echo, "/work": Worker });
+await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+
+function connect(nsp: string): Promise<ClientSocket> {
+  const client = connectClient(url + nsp, { transports: ["websocket"], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    client.once("connect", () => resolve(client));
+    client.once("connect_error", reject);
+  });
+}
+
+/** ROUND_TRIPS acked events in flight at once on one client; checks every ack. */
+async function roundTrips(client: ClientSocket): Promise<void> {
+  const acks: Promise<number>[] = new Array(ROUND_TRIPS);
+  for (let i = 0; i < ROUND_TRIPS; i++) acks[i] = client.emitWithAck("echo", i);
+  const values = await Promise.all(acks);
+  for (let i = 0; i < ROUND_TRIPS; i++) if (values[i] !== i) check(false, `ack ${i} was ${values[i]}`);
+}
+
+const plain = await connect("/plain");
+const echo = await connect("/echo");
+
+const results = await measure(
+  `event round trips, ${ROUND_TRIPS.toLocaleString("en-US")} acked events in flight on one client`,
+  ROUND_TRIPS,
+  {
+    "plain socket.on handler": () => roundTrips(plain),
+    "BaseNamespace handler": () => roundTrips(echo),
+  },
+  { time: 3000 },
+);
+target(results, "BaseNamespace handler", "plain socket.on handler", 0.9);
+plain.disconnect();
+echo.disconnect();
+
+const churn = await measure(
+  `session churn, ${CHURN} sessions per batch`,
+  CHURN,
+  {
+    "connect + spawn + disconnect + reaped": async () => {
+      const before = app.stats().reaped;
+      const clients = await Promise.all(Array.from({ length: CHURN }, () => connect("/work")));
+      const spawned = await Promise.all(clients.map((client) => client.emitWithAck("start")));
+      check(spawned.every((n) => n === 1), "a session did not report its greenlet");
+      hooks = 0;
+      hooksWanted = CHURN;
+      const reaped = new Promise<void>((resolve) => (allReaped = resolve));
+      for (const client of clients) client.disconnect();
+      await reaped;
+      const stats = app.stats();
+      check(stats.sessions === 0 && stats.greenlets === 0 && stats.reaped === before + CHURN, `left behind: ${JSON.stringify(stats)}`);
+    },
+  },
+  { time: 3000, iterations: 5 },
+);
+console.log(`  → session churn: ${formatRate(churn.get("connect + spawn + disconnect + reaped")!.opsPerSecond)} sessions/s`);
+
+await app.close();
+await io.close();
+finish();
