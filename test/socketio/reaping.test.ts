@@ -383,3 +383,28 @@ test("on a multiplexed connection, one namespace's disconnect never touches the 
   await app.close();
   await server.close();
 });
+
+test("disconnect(true) from a handler closes the whole connection: every namespace's session on it is reaped", async () => {
+  const log: string[] = [];
+  const server = await startServer();
+  const ref = {} as { app: MountedApp };
+  const a = jobs(log, () => ref.app);
+  const b = jobs(log, () => ref.app);
+  class Closer extends a.Jobs {
+    onHangUp() {
+      this.disconnect(true);
+    }
+  }
+  const app = (ref.app = mount(server.io, { "/a": Closer, "/b": b.Jobs }, { graceMs: 60_000 }));
+  const manager = server.manager();
+  const onA = manager.socket("/a");
+  const onB = manager.socket("/b");
+  await Promise.all([nextEvent(onA, "connect"), nextEvent(onB, "connect")]);
+  assert.equal(await onA.emitWithAck("start", "a", 1), 1);
+  assert.equal(await onB.emitWithAck("start", "b", 1), 1);
+  onA.emit("hang up");
+  assert.deepEqual(await Promise.all([a.hooks.promise, b.hooks.promise]), ["server namespace disconnect", "server namespace disconnect"]);
+  assert.deepEqual(app.stats(), { sessions: 0, greenlets: 0, reaped: 2, stragglers: 0 });
+  await app.close();
+  await server.close();
+});
