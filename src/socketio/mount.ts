@@ -10,7 +10,7 @@ import { classInfo, type ClassInfo } from "./classinfo.js";
 import type { Counters } from "./greenlets.js";
 import { EventLimits, type RateLimit } from "./limits.js";
 import type { NamespaceClass } from "./namespace.js";
-import { callErrorHandler, clientView, defaultSocketErrorHandler, isClientFacing, type SocketErrorHandler } from "./report.js";
+import { defaultSocketErrorHandler, type SocketErrorHandler } from "./report.js";
 import { Session, type SessionHost, type SessionOptions } from "./session.js";
 
 const debug = createDebug("greenthread:socketio");
@@ -144,19 +144,7 @@ class App implements SessionHost, MountedApp {
       socket.disconnect();
       return;
     }
-    let session: Session;
-    try {
-      session = new Session(this, info, socket);
-    } catch (error) {
-      // The class's constructor (its field initializers) threw: no session; told like initialize().
-      if (!isClientFacing(error)) {
-        callErrorHandler(this.options.onError, error, { kind: "initialize", namespace: socket.nsp.name, sessionId: socket.id, event: "initialize" });
-      }
-      const { name, message } = clientView(error, this.options.exposeErrors);
-      socket.emit("error", { name, message, event: "initialize" });
-      socket.disconnect();
-      return;
-    }
+    const session = new Session(this, info, socket);
     this.live.add(session);
     this.counters.sessions++;
     debug("%s %s: session open", socket.nsp.name, socket.id);

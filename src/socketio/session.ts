@@ -55,7 +55,8 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 
 export class Session implements OwnerEvents {
   readonly namespace: string;
-  readonly instance: BaseNamespace;
+  /** The namespace instance; constructed by `start()` (undefined only when its constructor threw). */
+  instance!: BaseNamespace;
   readonly acl: Acl;
   readonly owner: GreenletOwner;
   readonly limits: EventLimits | null;
@@ -86,17 +87,23 @@ export class Session implements OwnerEvents {
     this.limits = app.options.newLimits === null ? null : app.options.newLimits();
     this.onEvent = (event, ...args) => this.arrive(event, args);
     this.onDisconnect = (reason) => this.close(reason);
-    this.instance = construct(info.cls, this);
   }
 
   get open(): boolean {
     return this.state === OPEN;
   }
 
-  /** Starts listening and runs `initialize()`. */
+  /** Constructs the namespace instance, starts listening and runs `initialize()`. */
   start(): void {
-    this.socket.onAny(this.onEvent);
     this.socket.on("disconnect", this.onDisconnect);
+    try {
+      this.instance = construct(this.info.cls, this);
+    } catch (error) {
+      // A constructor or field initializer threw; greenlets it spawned first are reaped with the session.
+      this.initializeFailed(error);
+      return;
+    }
+    this.socket.onAny(this.onEvent);
     let result: unknown;
     try {
       result = this.instance.initialize();
@@ -223,7 +230,7 @@ export class Session implements OwnerEvents {
     this.state = CLOSED;
     this.app.sessionClosed(this);
     try {
-      await this.instance.disconnected(reason);
+      if (this.instance !== undefined) await this.instance.disconnected(reason);
     } catch (error) {
       this.report("disconnected", error);
     }

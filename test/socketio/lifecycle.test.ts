@@ -1,7 +1,7 @@
 // One instance per session; initialize() before any handler; disconnected() once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sleep } from "../../src/index.js";
+import { sleep, type Greenlet, type GreenletExit } from "../../src/index.js";
 import { BaseNamespace, ClientError, mount } from "../../src/socketio/index.js";
 import { connected, errorReports, nextEvent, recordOnError, signal, startServer } from "./harness.js";
 
@@ -147,10 +147,15 @@ test("a synchronous initialize() throwing a ClientError reaches the client with 
   await server.close();
 });
 
-test("a class whose constructor throws creates no session; the client is told and disconnected", async () => {
+test("a class whose constructor throws: the client is told and disconnected, greenlets spawned before the throw are reaped", async () => {
   const server = await startServer();
   const onError = recordOnError();
+  let ran = false;
+  let early!: Greenlet<unknown>;
   class Explodes extends BaseNamespace {
+    early = (early = this.spawn(async () => {
+      ran = true;
+    }));
     field = (() => {
       throw new Error("bad field");
     })();
@@ -162,7 +167,12 @@ test("a class whose constructor throws creates no session; the client is told an
   assert.equal(reason, "io server disconnect");
   assert.deepEqual(reports, [{ name: "InternalError", message: "internal error", event: "initialize" }]);
   assert.deepEqual(onError.calls.map((c) => [(c.error as Error).message, c.context.kind]), [["bad field", "initialize"]]);
-  assert.deepEqual(app.stats(), { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 });
+  await app.close();
+  // Reaped in the same turn, before its scheduled start: it never ran.
+  assert.equal(early.dead, true);
+  assert.equal((early.value as GreenletExit).reason, "server namespace disconnect");
+  assert.equal(ran, false);
+  assert.deepEqual(app.stats(), { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 });
   await app.close();
   await server.close();
 });
