@@ -1,0 +1,192 @@
+// The dashboard's socket.io namespaces. Each class is one kind of session; every greenlet a session
+// spawns through `this.spawn` is owned by it and reaped when the tab closes.
+import { TimeoutError, sleep, type Greenlet } from "greenthread";
+import { BaseNamespace, ClientError, SessionClosedError, type MountedApp } from "greenthread/socketio";
+import { z } from "zod";
+import { cpuPercent, readCpuTimes } from "./cpu.js";
+import type { Subscription, Topic } from "./pubsub.js";
+
+/** A point of the shared feed. */
+export interface FeedPoint {
+  seq: number;
+  t: number;
+  value: number;
+}
+
+/** What the namespaces share: the app (for stats), the feed topic and the session registry. */
+export interface DashboardContext {
+  app: MountedApp | undefined;
+  topic: Topic<FeedPoint>;
+  /** Every open session, for the runtime panel. */
+  sessions: Set<BaseNamespace>;
+}
+
+/** One row of the runtime panel. */
+export interface SessionRow {
+  namespace: string;
+  id: string;
+  /** The browser tab the session belongs to (each page names itself in its handshake). */
+  tab: string;
+  greenlets: number;
+}
+
+class ChatRoomError extends ClientError {}
+
+export function createNamespaces(context: DashboardContext) {
+  /** Registers every session for the runtime panel. */
+  abstract class Tracked extends BaseNamespace {
+    override initialize(): void {
+      context.sessions.add(this);
+    }
+
+    override disconnected(): void {
+      context.sessions.delete(this);
+    }
+  }
+
+  /** A live CPU graph: one sampler greenlet per session, started by the client's "start". */
+  class CpuNamespace extends Tracked {
+    static override schemas = { start: z.tuple([z.number().int().min(100).max(10_000)]) };
+    private sampler: Greenlet<void> | undefined;
+
+    onStart(intervalMs: number): string {
+      if (this.sampler !== undefined && !this.sampler.dead) return "already running";
+      this.sampler = this.spawn(async (g) => {
+        let before = readCpuTimes();
+        for (;;) {
+          await sleep(intervalMs, { signal: g });
+          const after = readCpuTimes();
+          this.emit("point", { t: Date.now(), cpu: Math.round(cpuPercent(before, after) * 10) / 10 });
+          before = after;
+        }
+      });
+      this.sampler.name = `cpu-sampler ${this.socket.id}`;
+      return "started";
+    }
+
+    onStop(): string {
+      void this.sampler?.kill({ block: false });
+      return "stopped";
+    }
+  }
+
+  /**
+   * The shared feed: every session subscribes to one topic and forwards its points, waiting for
+   * the page's ack before sending the next. A slow page fills only its own bounded queue; its
+   * oldest points are dropped and counted.
+   */
+  class FeedNamespace extends Tracked {
+    private subscription: Subscription<FeedPoint> | undefined;
+
+    override initialize(): void {
+      super.initialize();
+      const subscription = (this.subscription = context.topic.subscribe(20));
+      const forwarder = this.spawn(async (g) => {
+        for (;;) {
+          const point = await subscription.next(g);
+          try {
+            await this.call("feed", [point, subscription.dropped], { timeout: 10_000, signal: g });
+          } catch (error) {
+            if (error instanceof SessionClosedError) return; // the tab went away: nothing more to send
+            if (!(error instanceof TimeoutError)) throw error; // killed: stop; a lost ack only skips a point
+          }
+        }
+      });
+      forwarder.name = `feed-forwarder ${this.socket.id}`;
+    }
+
+    override disconnected(): void {
+      super.disconnected();
+      this.subscription?.close();
+    }
+  }
+
+  /** Chat rooms: a nickname, one room at a time, messages to the room, who is online. */
+  class ChatNamespace extends Tracked {
+    static override schemas = {
+      nickname: z.tuple([z.string().trim().min(1).max(24)]),
+      join: z.tuple([z.string().trim().min(1).max(32)]),
+      message: z.tuple([z.string().min(1).max(500)]),
+    };
+    private room: string | undefined;
+
+    onNickname(nick: string): { nick: string } {
+      this.data.nick = nick;
+      return { nick };
+    }
+
+    async onJoin(room: string): Promise<{ room: string; online: string[] }> {
+      const nick = this.nick();
+      if (this.room === room) return { room, online: await this.online(room) };
+      if (this.room !== undefined) await this.leaveRoom(this.room, nick);
+      this.room = room;
+      await this.join(room);
+      this.emitToRoom(room, "announcement", { text: `${nick} joined ${room}`, t: Date.now() });
+      const online = await this.online(room);
+      this.emitToRoom(room, "online", online);
+      return { room, online };
+    }
+
+    onMessage(text: string): { t: number } {
+      const nick = this.nick();
+      if (this.room === undefined) throw new ChatRoomError("join a room first");
+      const t = Date.now();
+      this.emitToRoom(this.room, "message", { nick, text, t });
+      return { t };
+    }
+
+    override async disconnected(): Promise<void> {
+      super.disconnected();
+      const room = this.room;
+      if (room === undefined) return;
+      // The session is closed, so broadcast through the namespace itself.
+      const nsp = this.socket.nsp;
+      nsp.to(room).emit("announcement", { text: `${String(this.data.nick)} left ${room}`, t: Date.now() });
+      nsp.to(room).emit("online", await this.online(room));
+    }
+
+    private nick(): string {
+      const nick = this.data.nick as string | undefined;
+      if (nick === undefined) throw new ChatRoomError("choose a nickname first");
+      return nick;
+    }
+
+    private async leaveRoom(room: string, nick: string): Promise<void> {
+      await this.leave(room);
+      this.emitToRoom(room, "announcement", { text: `${nick} left ${room}`, t: Date.now() });
+      this.emitToRoom(room, "online", await this.online(room));
+    }
+
+    /** Nicknames in `room`, across every node (through the adapter). */
+    private async online(room: string): Promise<string[]> {
+      const sockets = await this.socket.nsp.in(room).fetchSockets();
+      return sockets.map((s) => String((s.data as { nick?: string }).nick ?? "?")).sort();
+    }
+  }
+
+  /** The runtime panel: app.stats() and the open sessions with their greenlets, every second. */
+  class RuntimeNamespace extends Tracked {
+    override initialize(): void {
+      super.initialize();
+      const pusher = this.spawn(async (g) => {
+        for (;;) {
+          this.emit("runtime", snapshot(context));
+          await sleep(1000, { signal: g });
+        }
+      });
+      pusher.name = `runtime-pusher ${this.socket.id}`;
+    }
+  }
+
+  return { CpuNamespace, FeedNamespace, ChatNamespace, RuntimeNamespace };
+}
+
+/** What the runtime panel shows. */
+export function snapshot(context: DashboardContext) {
+  const rows: SessionRow[] = [];
+  for (const session of context.sessions) {
+    const tab = (session.socket.handshake.auth as { tab?: unknown }).tab;
+    rows.push({ namespace: session.name, id: session.socket.id, tab: typeof tab === "string" ? tab : "?", greenlets: session.greenlets.size });
+  }
+  return { stats: context.app?.stats(), sessions: rows, feed: { published: context.topic.published, subscribers: context.topic.size } };
+}

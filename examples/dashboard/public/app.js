@@ -1,0 +1,150 @@
+// The dashboard page: plain browser JavaScript, no build step. socket.io's client and uPlot are
+// served by the demo server (from node_modules), never from a CDN.
+/* global io, uPlot */
+"use strict";
+
+const tab = Math.random().toString(36).slice(2, 8);
+document.getElementById("tab").textContent = tab;
+const connect = (path) => io(path, { auth: { tab }, transports: ["websocket"] });
+
+/** State the end-to-end test reads. */
+const state = (window.dashboard = { tab, cpuPoints: 0, feedPoints: 0, dropped: 0, chat: [], online: [], runtime: null });
+
+function lineChart(element, label, yRange) {
+  const width = () => Math.max(320, element.clientWidth);
+  const chart = new uPlot(
+    {
+      width: width(),
+      height: 200,
+      scales: { x: { time: true }, y: { range: yRange } },
+      series: [{}, { label, stroke: "#2a7ae2", width: 2, fill: "rgba(42, 122, 226, 0.08)" }],
+      axes: [{}, { size: 50 }],
+      legend: { show: false },
+    },
+    [[], []],
+    element,
+  );
+  window.addEventListener("resize", () => chart.setSize({ width: width(), height: 200 }));
+  const xs = [];
+  const ys = [];
+  return (t, y) => {
+    xs.push(t / 1000);
+    ys.push(y);
+    if (xs.length > 120) {
+      xs.shift();
+      ys.shift();
+    }
+    chart.setData([xs, ys]);
+  };
+}
+
+// --- CPU: this tab's own sampler greenlet
+const cpu = connect("/cpu");
+const plotCpu = lineChart(document.getElementById("cpu-chart"), "CPU %", [0, 100]);
+cpu.on("connect", () => {
+  document.getElementById("status").textContent = "connected";
+  cpu.emit("start", 500, (ack) => console.log("cpu:", ack));
+});
+cpu.on("disconnect", (reason) => (document.getElementById("status").textContent = `disconnected (${reason})`));
+cpu.on("point", ({ t, cpu: value }) => {
+  state.cpuPoints++;
+  plotCpu(t, value);
+  document.getElementById("cpu-count").textContent = String(state.cpuPoints);
+  document.getElementById("cpu-last").textContent = `${value.toFixed(1)} %`;
+});
+
+// --- Shared feed: ack each point (late when "slow" is ticked)
+const feed = connect("/feed");
+const plotFeed = lineChart(document.getElementById("feed-chart"), "sin", [-1.1, 1.1]);
+const slow = document.getElementById("feed-slow");
+feed.on("feed", (point, dropped, ack) => {
+  state.feedPoints++;
+  state.dropped = dropped;
+  plotFeed(point.t, point.value);
+  document.getElementById("feed-count").textContent = String(state.feedPoints);
+  document.getElementById("feed-dropped").textContent = String(dropped);
+  if (slow.checked) setTimeout(ack, 1000);
+  else ack();
+});
+
+// --- Chat rooms
+const chat = connect("/chat");
+const log = document.getElementById("chat-log");
+const errorLine = document.getElementById("chat-error");
+function addLine(kind, html) {
+  const item = document.createElement("li");
+  item.className = kind;
+  item.innerHTML = html;
+  log.append(item);
+  log.scrollTop = log.scrollHeight;
+}
+const escape = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+function showOnline(list) {
+  state.online = list;
+  const ul = document.getElementById("chat-online");
+  ul.replaceChildren(...list.map((nick) => Object.assign(document.createElement("li"), { textContent: nick })));
+}
+function failed(reply) {
+  if (reply && reply.error) {
+    errorLine.textContent = `${reply.error.name}: ${reply.error.message}`;
+    return true;
+  }
+  errorLine.textContent = "";
+  return false;
+}
+chat.on("message", ({ nick, text }) => {
+  state.chat.push({ nick, text });
+  addLine("", `<b>${escape(nick)}</b> ${escape(text)}`);
+});
+chat.on("announcement", ({ text }) => addLine("announcement", escape(text)));
+chat.on("online", showOnline);
+chat.on("error", (report) => console.warn("chat error report:", report));
+document.getElementById("chat-join").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const nick = document.getElementById("chat-nick").value;
+  const room = document.getElementById("chat-room").value;
+  chat.emit("nickname", nick, (reply) => {
+    if (failed(reply)) return;
+    chat.emit("join", room, (joined) => {
+      if (failed(joined)) return;
+      document.getElementById("chat-room-name").textContent = joined.room;
+      state.room = joined.room;
+      showOnline(joined.online);
+      addLine("announcement", `you joined ${escape(joined.room)}`);
+    });
+  });
+});
+document.getElementById("chat-send").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("chat-text");
+  const text = input.value;
+  chat.emit("message", text, (reply) => {
+    if (failed(reply)) return;
+    state.chat.push({ nick: "me", text });
+    addLine("mine", `<b>me</b> ${escape(text)}`);
+    input.value = "";
+  });
+});
+
+// --- Runtime panel
+const runtime = connect("/runtime");
+runtime.on("runtime", (snapshot) => {
+  state.runtime = snapshot;
+  const { stats, sessions } = snapshot;
+  for (const key of ["sessions", "greenlets", "reaped", "stragglers"]) {
+    document.getElementById(`stat-${key}`).textContent = String(stats[key]);
+  }
+  const rows = sessions
+    .slice()
+    .sort((a, b) => (a.tab + a.namespace).localeCompare(b.tab + b.namespace))
+    .map((s) => {
+      const tr = document.createElement("tr");
+      for (const value of [s.tab, s.namespace, s.id.slice(0, 8), String(s.greenlets)]) {
+        const td = Object.assign(document.createElement("td"), { textContent: value });
+        if (s.tab === tab) td.className = "mine";
+        tr.append(td);
+      }
+      return tr;
+    });
+  document.getElementById("sessions").replaceChildren(...rows);
+});

@@ -1,0 +1,139 @@
+// The dashboard: `npm start` serves it on http://127.0.0.1:8080 (PORT and HOST override that).
+// A live CPU graph per tab, a shared data feed, chat rooms and a runtime panel, all on
+// greenthread's socket.io layer. With REDIS_URL set, sessions on several nodes share rooms and
+// broadcasts through Redis; without it everything runs in memory.
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Server } from "socket.io";
+import { sleep, spawn, type Greenlet } from "greenthread";
+import { mount } from "greenthread/socketio";
+import { createNamespaces, type DashboardContext, type FeedPoint } from "./namespaces.js";
+import { Topic } from "./pubsub.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const uplotDir = join(dirname(createRequire(import.meta.url).resolve("uplot/package.json")), "dist");
+
+const assets: Record<string, { file: string; type: string }> = {
+  "/": { file: join(here, "public", "index.html"), type: "text/html; charset=utf-8" },
+  "/app.js": { file: join(here, "public", "app.js"), type: "text/javascript; charset=utf-8" },
+  "/style.css": { file: join(here, "public", "style.css"), type: "text/css; charset=utf-8" },
+  "/vendor/uPlot.iife.min.js": { file: join(uplotDir, "uPlot.iife.min.js"), type: "text/javascript; charset=utf-8" },
+  "/vendor/uPlot.min.css": { file: join(uplotDir, "uPlot.min.css"), type: "text/css; charset=utf-8" },
+};
+
+async function serveAsset(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  const asset = assets[path];
+  if (asset === undefined || (request.method !== "GET" && request.method !== "HEAD")) {
+    response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+    return;
+  }
+  const body = await readFile(asset.file);
+  response.writeHead(200, { "content-type": asset.type, "content-length": body.length, "cache-control": "no-cache" });
+  response.end(request.method === "HEAD" ? undefined : body);
+}
+
+export interface DashboardOptions {
+  port?: number;
+  host?: string;
+  /** Use the Redis adapter with this server; in-memory when undefined. */
+  redisUrl?: string;
+  /** Grace period for session greenlets at disconnect and shutdown. Default 2000 ms. */
+  graceMs?: number;
+}
+
+export interface Dashboard {
+  url: string;
+  context: DashboardContext;
+  io: Server;
+  http: HttpServer;
+  /** Closes the app gracefully: every session reaped, then the servers closed. */
+  close(): Promise<void>;
+}
+
+/** Publishes a sine wave into the topic, ten points a second, until killed. */
+async function produceSine(g: Greenlet<void>, topic: Topic<FeedPoint>): Promise<void> {
+  for (let seq = 0; ; seq++) {
+    topic.publish({ seq, t: Date.now(), value: Math.sin(seq / 10) });
+    await sleep(100, { signal: g });
+  }
+}
+
+export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
+  const http = createServer((request, response) => {
+    serveAsset(request, response).catch((error: unknown) => {
+      console.error("dashboard: serving %s failed: %s", request.url, error);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  const io = new Server(http);
+  let closeRedis = async (): Promise<void> => {};
+  if (options.redisUrl !== undefined) {
+    const [{ createAdapter }, { createClient }] = await Promise.all([import("@socket.io/redis-adapter"), import("redis")]);
+    const pub = createClient({ url: options.redisUrl });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+    closeRedis = async () => {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+    };
+  }
+
+  const context: DashboardContext = { app: undefined, topic: new Topic<FeedPoint>(), sessions: new Set() };
+  const { CpuNamespace, FeedNamespace, ChatNamespace, RuntimeNamespace } = createNamespaces(context);
+  context.app = mount(
+    io,
+    { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace },
+    { graceMs: options.graceMs ?? 2000 },
+  );
+  const producer = spawn(produceSine, context.topic);
+  producer.name = "feed-producer";
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port ?? 8080, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await context.app!.close();
+      await producer.kill();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeRedis();
+    })());
+  return { url, context, io, http, close };
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`dashboard: PORT must be an integer from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`);
+    process.exit(2);
+  }
+  const dashboard = await startDashboard({ port, host: process.env.HOST ?? "127.0.0.1", redisUrl: process.env.REDIS_URL || undefined });
+  console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${process.env.REDIS_URL ? ", Redis adapter" : ""})`);
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: closing sessions…`);
+    dashboard.close().then(
+      () => {
+        const { reaped, stragglers } = dashboard.context.app!.stats();
+        console.log(`closed: ${reaped} greenlets reaped, ${stragglers} stragglers`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error("dashboard: close failed:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}

@@ -1,0 +1,89 @@
+// The dashboard in a real headless Chromium: charts receive points, two pages chat in one room,
+// and closing a page reaps exactly its sessions' greenlets on the server.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { startDashboard, type Dashboard } from "../../examples/dashboard/server.js";
+import { snapshot } from "../../examples/dashboard/namespaces.js";
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from "./browser.js";
+
+const skip = chromiumMissing();
+const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
+
+let dashboard: Dashboard;
+let browser: Browser;
+
+before(async () => {
+  if (skip !== false) return;
+  const { chromium } = await import("playwright-core");
+  dashboard = await startDashboard({ port: 0, graceMs: 1000 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  if (skip !== false) return;
+  await browser?.close();
+  await dashboard?.close();
+  dashboard?.http.close();
+});
+
+async function open(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  page.on("pageerror", (error) => assert.fail(`page error: ${error.message}`));
+  await page.goto(dashboard.url);
+  return page;
+}
+
+/** Waits until `condition()` holds on the server, checking after every macrotask turn. */
+async function until(condition: () => boolean, what: string, limitMs = 15_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const tabOf = (page: Page) => page.evaluate(() => (window as unknown as { dashboard: { tab: string } }).dashboard.tab);
+
+test("the dashboard works end to end in Chromium: charts, chat across two pages, reaping on close", { skip, timeout: 90_000 }, async () => {
+  const a = await open();
+  const b = await open();
+
+  // The CPU chart of each page is fed by its own session's greenlet; the feed is shared.
+  await a.waitForFunction(() => (window as any).dashboard.cpuPoints >= 3, null, { timeout: 20_000 });
+  await b.waitForFunction(() => (window as any).dashboard.feedPoints >= 3, null, { timeout: 20_000 });
+
+  // Two pages in one room exchange a message.
+  for (const [page, nick] of [[a, "ada"], [b, "bob"]] as const) {
+    await page.fill("#chat-nick", nick);
+    await page.fill("#chat-room", "lobby");
+    await page.click("#chat-join button");
+    await page.waitForFunction(() => (window as any).dashboard.room === "lobby");
+  }
+  await a.waitForFunction(() => (window as any).dashboard.online.join(",") === "ada,bob");
+  await a.fill("#chat-text", "hello from ada");
+  await a.click("#chat-send button");
+  await b.waitForFunction(() => (window as any).dashboard.chat.some((m: { nick: string; text: string }) => m.nick === "ada" && m.text === "hello from ada"));
+
+  // The runtime panel shows the server's figures.
+  await a.waitForFunction(() => (window as any).dashboard.runtime?.stats.sessions === 8, null, { timeout: 10_000 });
+  mkdirSync(outputDir, { recursive: true });
+  await a.screenshot({ path: join(outputDir, "dashboard.png"), fullPage: true });
+
+  // Closing page A drops the live greenlet count by exactly A's sessions' greenlets.
+  const tabA = await tabOf(a);
+  const rows = snapshot(dashboard.context).sessions;
+  const ofA = rows.filter((row) => row.tab === tabA).reduce((sum, row) => sum + row.greenlets, 0);
+  assert.equal(ofA, 3, "page A owns a CPU sampler, a feed forwarder and a runtime pusher");
+  const before = dashboard.context.app!.stats();
+  await a.close();
+  await until(() => dashboard.context.app!.stats().sessions === before.sessions - 4, "page A's four sessions to close");
+  const afterClose = dashboard.context.app!.stats();
+  assert.equal(afterClose.greenlets, before.greenlets - ofA);
+  assert.equal(afterClose.reaped, before.reaped + ofA);
+  assert.equal(afterClose.stragglers, 0);
+  await b.waitForFunction(() => (window as any).dashboard.online.join(",") === "bob");
+  await b.close();
+});

@@ -1,0 +1,38 @@
+// `npm start` as a new user runs it: it prints the URL, serves the page, and on SIGTERM closes
+// every session and exits 0.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..", "..");
+
+test("npm start serves the dashboard on the printed URL, and on SIGTERM the server closes its sessions and exits 0", { timeout: 60_000 }, async () => {
+  const child = spawn("npm", ["start", "--silent"], { cwd: root, env: { ...process.env, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+  try {
+    const [url, pid] = await new Promise<[string, number]>((resolveUrl, reject) => {
+      const onData = () => {
+        const match = /greenthread dashboard: (http:\/\/127\.0\.0\.1:\d+) \(pid (\d+)\)/.exec(output);
+        if (match !== null) resolveUrl([match[1]!, Number(match[2])]);
+      };
+      child.stdout.on("data", onData);
+      void exited.then((code) => reject(new Error(`npm start exited with ${code} before printing its URL:\n${output}`)));
+    });
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>greenthread dashboard<\/title>/);
+    const chart = await fetch(`${url}/vendor/uPlot.iife.min.js`);
+    assert.equal(chart.status, 200);
+    await chart.arrayBuffer();
+    // The server process itself gets the signal, as from `kill <pid>`; npm passes its exit code on.
+    process.kill(pid, "SIGTERM");
+    assert.equal(await exited, 0, output);
+    assert.match(output, /SIGTERM: closing sessions…\nclosed: 0 greenlets reaped, 0 stragglers/);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+});
