@@ -20,4 +20,12 @@ export default tseslint.config(
       "no-constant-condition": ["error", { checkLoops: false }],
     },
   },
+  {
+    // The dashboard's page: plain browser JavaScript.
+    files: ["examples/dashboard/public/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { window: "readonly", document: "readonly", io: "readonly", uPlot: "readonly" },
+    },
+  },
 );

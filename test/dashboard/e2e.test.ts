@@ -45,30 +45,30 @@ async function until(condition: () => boolean, what: string, limitMs = 15_000): 
   }
 }
 
-const tabOf = (page: Page) => page.evaluate(() => (window as unknown as { dashboard: { tab: string } }).dashboard.tab);
+const tabOf = (page: Page) => page.evaluate(() => (globalThis as unknown as { dashboard: { tab: string } }).dashboard.tab);
 
 test("the dashboard works end to end in Chromium: charts, chat across two pages, reaping on close", { skip, timeout: 90_000 }, async () => {
   const a = await open();
   const b = await open();
 
   // The CPU chart of each page is fed by its own session's greenlet; the feed is shared.
-  await a.waitForFunction(() => (window as any).dashboard.cpuPoints >= 3, null, { timeout: 20_000 });
-  await b.waitForFunction(() => (window as any).dashboard.feedPoints >= 3, null, { timeout: 20_000 });
+  await a.waitForFunction(() => (globalThis as any).dashboard.cpuPoints >= 3, null, { timeout: 20_000 });
+  await b.waitForFunction(() => (globalThis as any).dashboard.feedPoints >= 3, null, { timeout: 20_000 });
 
   // Two pages in one room exchange a message.
   for (const [page, nick] of [[a, "ada"], [b, "bob"]] as const) {
     await page.fill("#chat-nick", nick);
     await page.fill("#chat-room", "lobby");
     await page.click("#chat-join button");
-    await page.waitForFunction(() => (window as any).dashboard.room === "lobby");
+    await page.waitForFunction(() => (globalThis as any).dashboard.room === "lobby");
   }
-  await a.waitForFunction(() => (window as any).dashboard.online.join(",") === "ada,bob");
+  await a.waitForFunction(() => (globalThis as any).dashboard.online.join(",") === "ada,bob");
   await a.fill("#chat-text", "hello from ada");
   await a.click("#chat-send button");
-  await b.waitForFunction(() => (window as any).dashboard.chat.some((m: { nick: string; text: string }) => m.nick === "ada" && m.text === "hello from ada"));
+  await b.waitForFunction(() => (globalThis as any).dashboard.chat.some((m: { nick: string; text: string }) => m.nick === "ada" && m.text === "hello from ada"));
 
   // The runtime panel shows the server's figures.
-  await a.waitForFunction(() => (window as any).dashboard.runtime?.stats.sessions === 8, null, { timeout: 10_000 });
+  await a.waitForFunction(() => (globalThis as any).dashboard.runtime?.stats.sessions === 8, null, { timeout: 10_000 });
   mkdirSync(outputDir, { recursive: true });
   await a.screenshot({ path: join(outputDir, "dashboard.png"), fullPage: true });
 
@@ -84,6 +84,6 @@ test("the dashboard works end to end in Chromium: charts, chat across two pages,
   assert.equal(afterClose.greenlets, before.greenlets - ofA);
   assert.equal(afterClose.reaped, before.reaped + ofA);
   assert.equal(afterClose.stragglers, 0);
-  await b.waitForFunction(() => (window as any).dashboard.online.join(",") === "bob");
+  await b.waitForFunction(() => (globalThis as any).dashboard.online.join(",") === "bob");
   await b.close();
 });

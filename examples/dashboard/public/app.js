@@ -1,6 +1,5 @@
 // The dashboard page: plain browser JavaScript, no build step. socket.io's client and uPlot are
 // served by the demo server (from node_modules), never from a CDN.
-/* global io, uPlot */
 "use strict";
 
 const tab = Math.random().toString(36).slice(2, 8);
@@ -78,7 +77,7 @@ function addLine(kind, html) {
   log.append(item);
   log.scrollTop = log.scrollHeight;
 }
-const escape = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 function showOnline(list) {
   state.online = list;
   const ul = document.getElementById("chat-online");
@@ -94,7 +93,7 @@ function failed(reply) {
 }
 chat.on("message", ({ nick, text }) => {
   state.chat.push({ nick, text });
-  addLine("", `<b>${escape(nick)}</b> ${escape(text)}`);
+  addLine("", `<b>${escapeHtml(nick)}</b> ${escapeHtml(text)}`);
 });
 chat.on("announcement", ({ text }) => addLine("announcement", escape(text)));
 chat.on("online", showOnline);
@@ -110,7 +109,7 @@ document.getElementById("chat-join").addEventListener("submit", (event) => {
       document.getElementById("chat-room-name").textContent = joined.room;
       state.room = joined.room;
       showOnline(joined.online);
-      addLine("announcement", `you joined ${escape(joined.room)}`);
+      addLine("announcement", `you joined ${escapeHtml(joined.room)}`);
     });
   });
 });
@@ -121,7 +120,7 @@ document.getElementById("chat-send").addEventListener("submit", (event) => {
   chat.emit("message", text, (reply) => {
     if (failed(reply)) return;
     state.chat.push({ nick: "me", text });
-    addLine("mine", `<b>me</b> ${escape(text)}`);
+    addLine("mine", `<b>me</b> ${escapeHtml(text)}`);
     input.value = "";
   });
 });
