@@ -95,7 +95,7 @@ chat.on("message", ({ nick, text }) => {
   state.chat.push({ nick, text });
   addLine("", `<b>${escapeHtml(nick)}</b> ${escapeHtml(text)}`);
 });
-chat.on("announcement", ({ text }) => addLine("announcement", escape(text)));
+chat.on("announcement", ({ text }) => addLine("announcement", escapeHtml(text)));
 chat.on("online", showOnline);
 chat.on("error", (report) => console.warn("chat error report:", report));
 document.getElementById("chat-join").addEventListener("submit", (event) => {
