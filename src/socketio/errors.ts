@@ -46,7 +46,14 @@ export class SessionClosedError extends Error {
   }
 }
 
-/** A client event whose name no handler answers to. */
+/**
+ * A client event whose name no handler answers to. Sent to the client (never to `onError`).
+ * @example
+ * ```ts
+ * // client side
+ * const ack = await socket.emitWithAck("strat"); // { error: { name: "UnknownEventError", message: 'unknown event "strat"' } }
+ * ```
+ */
 export class UnknownEventError extends Error {
   override name = "UnknownEventError";
   constructor(readonly event: string) {
@@ -56,7 +63,11 @@ export class UnknownEventError extends Error {
 
 /**
  * A client event whose name is not a valid event name: not a string, or not matching
- * `/^[A-Za-z][A-Za-z0-9_ -]*$/`. `event` is the name as a string.
+ * `/^[A-Za-z][A-Za-z0-9_ -]*$/`. `event` is the name as a string. Sent to the client.
+ * @example
+ * ```ts
+ * socket.emit("__proto__"); // the client's "error" event: { name: "InvalidEventNameError", event: "__proto__", … }
+ * ```
  */
 export class InvalidEventNameError extends Error {
   override name = "InvalidEventNameError";
@@ -65,7 +76,15 @@ export class InvalidEventNameError extends Error {
   }
 }
 
-/** A client event the session's ACL does not allow. */
+/**
+ * A client event the session's ACL does not allow. Sent to the client.
+ * @example
+ * ```ts
+ * class Admin extends BaseNamespace {
+ *   static override acl = ["login"]; // "shutdown" is an AccessDeniedError until login lifts the ACL
+ * }
+ * ```
+ */
 export class AccessDeniedError extends Error {
   override name = "AccessDeniedError";
   constructor(readonly event: string) {
@@ -74,8 +93,13 @@ export class AccessDeniedError extends Error {
 }
 
 /**
- * A client event whose payload its schema rejected. The message names the event and the first
- * issue (its path and message); `issues` holds them all.
+ * A client event whose payload its schema rejected; the handler was not called. The message names
+ * the event and the first issue (its path and message); `issues` holds them all. Sent to the client.
+ * @example
+ * ```ts
+ * static override schemas = { move: z.tuple([z.object({ x: z.number(), y: z.number() })]) };
+ * // socket.emit("move", { x: "1" }) → 'invalid payload for event "move": [0].x: Invalid input: expected number, received string'
+ * ```
  */
 export class ValidationError extends Error {
   override name = "ValidationError";
@@ -89,7 +113,14 @@ export class ValidationError extends Error {
   }
 }
 
-/** A client event over the session's rate limit: it was not dispatched (nor queued). */
+/**
+ * A client event over the session's rate limit (the `rateLimit` option of `mount`): it was not
+ * dispatched, nor queued. Sent to the client.
+ * @example
+ * ```ts
+ * mount(io, { "/chat": Chat }, { rateLimit: { intervalCap: 5, interval: 1000 } }); // a 6th event within the window is refused
+ * ```
+ */
 export class RateLimitError extends Error {
   override name = "RateLimitError";
   constructor(
@@ -112,6 +143,14 @@ export class RateLimitError extends Error {
  * ignores its signal; it is no longer counted as live, and nothing else is done to it (JavaScript
  * cannot stop an `await`). An `initialize()` still running at that point is reported the same way,
  * with context kind `"initialize"`.
+ * @example
+ * ```ts
+ * mount(io, namespaces, {
+ *   onError: (error, { kind, greenlet }) => {
+ *     if (error instanceof StragglerError) metrics.increment("stragglers", { greenlet: greenlet?.name });
+ *   },
+ * });
+ * ```
  */
 export class StragglerError extends Error {
   override name = "StragglerError";

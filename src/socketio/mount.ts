@@ -15,7 +15,14 @@ import { Session, type SessionHost, type SessionOptions } from "./session.js";
 
 const debug = createDebug("greenthread:socketio");
 
-/** The reason sessions end with when `app.close()` ends them, and the refusal's message. */
+/**
+ * The reason sessions end with when `app.close()` ends them, and the message of the
+ * `connect_error` a client gets once the app is closing: `"server shutting down"`.
+ * @example
+ * ```ts
+ * socket.on("connect_error", (error) => { if (error.message === SHUTTING_DOWN) retryElsewhere(); });
+ * ```
+ */
 export const SHUTTING_DOWN = "server shutting down";
 
 /** Options of {@link mount}. */
@@ -52,7 +59,13 @@ export interface CloseOptions {
 
 /** What {@link mount} returns. */
 export interface MountedApp {
-  /** Counts on this node, synchronously. */
+  /**
+   * Counts on this node, synchronously.
+   * @example
+   * ```ts
+   * setInterval(() => metrics.gauge("socketio", app.stats()), 10_000).unref();
+   * ```
+   */
   stats(): SocketStats;
   /**
    * Refuses new sessions (`connect_error` "server shutting down"), disconnects every session with
@@ -60,6 +73,13 @@ export interface MountedApp {
    * `disconnected` hooks run). Never rejects; a second call returns the same promise. The socket.io
    * server and the HTTP server stay the caller's to close.
    * @throws {TypeError|RangeError} when `graceMs` is malformed.
+   * @example
+   * ```ts
+   * process.once("SIGTERM", async () => {
+   *   await app.close({ graceMs: 2000 });
+   *   await io.close();
+   * });
+   * ```
    */
   close(options?: CloseOptions): Promise<void>;
   /** The socket.io namespaces mounted, by the path given (the parent namespace for a RegExp): add `use()` middleware here. */

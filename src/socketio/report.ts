@@ -46,7 +46,17 @@ export interface SocketErrorContext {
 /** Receives what the server operator must see. Called synchronously; a throw is reported on stderr. */
 export type SocketErrorHandler = (error: unknown, context: SocketErrorContext) => void;
 
-/** The default `onError`: one line naming the namespace, session and event, then the stack, on stderr. */
+/**
+ * The default `onError`: one line naming the namespace, session and event, then the stack, on stderr.
+ * @example
+ * ```ts
+ * mount(io, namespaces, {
+ *   onError: (error, context) => {
+ *     if (context.kind !== "straggler") defaultSocketErrorHandler(error, context);
+ *   },
+ * });
+ * ```
+ */
 export const defaultSocketErrorHandler: SocketErrorHandler = (error, context) => {
   const where = [`namespace ${context.namespace}`, `session ${context.sessionId}`];
   if (context.event !== undefined) where.push(`event ${JSON.stringify(context.event)}`);

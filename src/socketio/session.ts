@@ -125,7 +125,16 @@ export class Session implements OwnerEvents {
     const last = args.length > 0 ? args[args.length - 1] : undefined;
     const ack = typeof last === "function" ? (args.pop() as Ack) : undefined;
     if (this.inbox !== null) this.inbox.push([event, args, ack]);
-    else receive(this, event, args, ack);
+    else this.receive(event, args, ack);
+  }
+
+  /** Never throws: this runs inside socket.io's packet handling, where a throw would crash the process. */
+  private receive(event: unknown, args: unknown[], ack: Ack | undefined): void {
+    try {
+      receive(this, event, args, ack);
+    } catch (error) {
+      fail(this, "handler", error, String(event), ack);
+    }
   }
 
   private initialized(): void {
@@ -135,7 +144,7 @@ export class Session implements OwnerEvents {
     if (inbox === null) return;
     for (const [event, args, ack] of inbox) {
       if (this.state !== OPEN) return;
-      receive(this, event, args, ack);
+      this.receive(event, args, ack);
     }
   }
 
