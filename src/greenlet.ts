@@ -90,7 +90,13 @@ function drainStartQueue(): void {
   for (; i < end; i++) {
     const g = queue[i]!;
     queue[i] = undefined as unknown as Greenlet<any>; // started greenlets are not kept alive by the queue
-    g._run();
+    try {
+      g._run();
+    } catch (error) {
+      // _run catches the function's own errors; this is a library bug, and it must not stop
+      // the queue (every later spawn would never start).
+      reportError(error, { kind: "internal", greenlet: g });
+    }
   }
   if (i < queue.length) {
     startHead = i;
@@ -140,7 +146,6 @@ function expireGet(waiter: Waiter<unknown>): void {
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  if (value instanceof Promise) return true;
   return (
     value !== null &&
     (typeof value === "object" || typeof value === "function") &&
@@ -313,23 +318,30 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
       else if (args === NO_ARGS) outcome = fn(this);
       else outcome = fn(this, ...(args as unknown[]));
     } catch (error) {
-      this.finish(false, error);
+      this._finish(false, error);
       return;
     }
     // Two closures and a derived promise measure about twice as fast here as an async helper
     // that awaits the outcome (whose suspended frame is the bigger allocation).
-    if (isPromiseLike(outcome)) {
+    if (outcome instanceof Promise) {
       outcome.then(
-        (value) => this.finish(true, value),
-        (error: unknown) => this.finish(false, error),
+        (value) => this._finish(true, value),
+        (error: unknown) => this._finish(false, error),
+      );
+    } else if (isPromiseLike(outcome)) {
+      // A foreign thenable may throw from `then` itself; _run must never throw (it runs inside
+      // the start queue's loop).
+      Promise.resolve(outcome).then(
+        (value) => this._finish(true, value),
+        (error: unknown) => this._finish(false, error),
       );
     } else {
-      this.finish(true, outcome);
+      this._finish(true, outcome);
     }
   }
 
-  /** @internal */
-  finish(ok: boolean, result: unknown): void {
+  /** @internal Records the outcome; the first call wins. */
+  _finish(ok: boolean, result: unknown): void {
     if (this._state === DEAD) return;
     const failed = !ok && !(result instanceof GreenletExit);
     this.flags = (this.flags & ~STATE) | DEAD | (failed ? FAILED : 0);
@@ -436,7 +448,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
         getClock().clearTimer(extra.startTimer);
         extra.startTimer = undefined;
       }
-      this.finish(false, reason);
+      this._finish(false, reason);
     }
   }
 

@@ -131,6 +131,24 @@ describe("outcome", () => {
     await assert.rejects(g.get(), (e) => e === boom);
   });
 
+  test("a function returning a thenable whose then() throws fails the greenlet, and later greenlets still start", async () => {
+    const broken = new Error("then() is broken");
+    const g = spawn(() => ({
+      then() {
+        throw broken;
+      },
+    }));
+    const next = spawn(() => "started");
+    assert.equal(await next.get(), "started");
+    await g.join();
+    assert.equal(g.exception, broken);
+  });
+
+  test("a function returning a foreign thenable ends with its value", async () => {
+    const g = spawn(() => ({ then: (resolve: (v: number) => void) => resolve(9) }));
+    assert.equal(await g.get(), 9);
+  });
+
   test("a greenlet that throws undefined still counts as failed", async () => {
     const g = spawn(async () => {
       throw undefined;
