@@ -145,7 +145,8 @@ describe("outcome", () => {
   });
 
   test("a function returning a foreign thenable ends with its value", async () => {
-    const g = spawn(() => ({ then: (resolve: (v: number) => void) => resolve(9) }));
+    const thenable = { then: (resolve: (v: number) => void) => resolve(9) };
+    const g = spawn(() => thenable as unknown as PromiseLike<number>);
     assert.equal(await g.get(), 9);
   });
 
