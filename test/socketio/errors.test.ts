@@ -10,6 +10,7 @@ import {
   mount,
   type MountedApp,
 } from "../../src/socketio/index.js";
+import { z } from "zod";
 import { errorReports, recordOnError, startServer, type TestServer } from "./harness.js";
 
 const escaped: unknown[] = [];
@@ -166,6 +167,43 @@ test("an onError that throws is reported on stderr and never reaches the process
   assert.ok(written.some((line) => line.includes("database password is hunter2")));
   await app.close();
   await server2.close();
+});
+
+test("every kind of refusal (invalid name, unknown, denied, invalid payload, rate limit) reports, acks and keeps the session", async () => {
+  class Strict extends BaseNamespace {
+    static override acl = ["move"];
+    static override schemas = { move: z.tuple([z.number()]) };
+    onMove(n: number) {
+      return n;
+    }
+    onSecret() {}
+  }
+  const app = mount(server.io, { "/strict": Strict }, { rateLimit: { intervalCap: 2, interval: 60_000 } });
+  const client = await server.connect("/strict");
+  const reports = errorReports(client);
+  const errorName = async (...args: unknown[]): Promise<unknown> => {
+    const ack = (await (client.emitWithAck as (...a: unknown[]) => Promise<unknown>)(...args)) as { error?: { name: string } };
+    return ack.error?.name ?? ack;
+  };
+  assert.equal(await errorName("bad.name"), "InvalidEventNameError");
+  assert.equal(await errorName("nope"), "UnknownEventError");
+  assert.equal(await errorName("secret"), "AccessDeniedError");
+  assert.equal(await errorName("move", "x"), "ValidationError");
+  assert.equal(await errorName("move", 1), 1);
+  assert.equal(await errorName("move", 2), "RateLimitError");
+  assert.deepEqual(
+    reports.map((r) => [r.name, r.event]),
+    [
+      ["InvalidEventNameError", "bad.name"],
+      ["UnknownEventError", "nope"],
+      ["AccessDeniedError", "secret"],
+      ["ValidationError", "move"],
+      ["RateLimitError", "move"],
+    ],
+  );
+  assert.equal(client.connected, true);
+  client.disconnect();
+  await app.close();
 });
 
 test("none of the failures above escaped as an uncaughtException or unhandledRejection", async () => {
