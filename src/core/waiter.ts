@@ -28,25 +28,33 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
   list: WaitList | null = null;
   /** The source this waiter watches, when it waits through the waitable protocol. */
   watched: Waitable | null = null;
-  /** What the waiter carries: the item a putter offers, the count an acquirer asks for. */
-  item: unknown = undefined;
-  settled = false;
+  /**
+   * What the waiter carries: the item a putter offers, the count an acquirer asks for, or what
+   * `notify()` resolves with when a watched source becomes ready.
+   */
+  item: unknown;
   timer: TimerHandle | undefined = undefined;
   private clock: Clock | undefined = undefined;
   private signal: SignalLike | undefined = undefined;
-  private resolveFn!: (value: T) => void;
-  private rejectFn!: (reason: unknown) => void;
+  /** The promise's resolving functions; cleared when the wait settles (that is what `settled` reads). */
+  private resolveFn: ((value: T) => void) | undefined;
+  private rejectFn: ((reason: unknown) => void) | undefined;
   readonly promise: Promise<T>;
 
   constructor(
     readonly onExpire: ExpireHandler<T>,
-    /** What `notify()` resolves with when the watched source becomes ready. */
-    private readonly notifyValue?: T,
+    item?: unknown,
   ) {
+    this.item = item;
     this.promise = new Promise<T>((resolve, reject) => {
       this.resolveFn = resolve;
       this.rejectFn = reject;
     });
+  }
+
+  /** True once the wait has settled, whatever settled it. */
+  get settled(): boolean {
+    return this.resolveFn === undefined;
   }
 
   /** Arms the own timeout (ms, or undefined for none) and the abort registration. */
@@ -64,16 +72,20 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
   }
 
   resolve(value: T): boolean {
-    if (this.settled) return false;
+    const resolve = this.resolveFn;
+    if (resolve === undefined) return false;
+    this.resolveFn = this.rejectFn = undefined;
     this.detach();
-    this.resolveFn(value);
+    resolve(value);
     return true;
   }
 
   reject(reason: unknown): boolean {
-    if (this.settled) return false;
+    const reject = this.rejectFn;
+    if (reject === undefined) return false;
+    this.resolveFn = this.rejectFn = undefined;
     this.detach();
-    this.rejectFn(reason);
+    reject(reason);
     return true;
   }
 
@@ -90,7 +102,7 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
   /** Watcher: the watched source became ready. */
   notify(_source?: Waitable): void {
     this.watched = null; // the source dropped us already
-    this.resolve(this.notifyValue as T);
+    this.resolve(this.item as T);
   }
 
   /** Starts watching `source` through the waitable protocol. */
@@ -101,7 +113,6 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
   }
 
   protected detach(): void {
-    this.settled = true;
     if (this.list !== null) this.list.remove(this);
     if (this.watched !== null) {
       this.watched[removeWatcher](this);

@@ -19,7 +19,7 @@ import { QueueEmptyError, QueueFullError, QueueShutDownError } from "../errors.j
 import type { WaitOptions } from "../greenlet.js";
 import {
   RESOLVED,
-  checkBlock,
+  parseWaitOptions,
   checkFlag,
   checkIterOptions,
   checkMaxsize,
@@ -182,16 +182,8 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    */
   put(item: T, options?: QueueWaitOptions): Promise<void> {
     const call = this._names.put;
-    let block = true;
-    let timeout: number | undefined;
-    let signal: SignalLike | undefined;
-    if (options !== undefined) {
-      checkOptions(call, options);
-      timeout = checkTimeout(call, options.timeout);
-      signal = checkSignal(call, options.signal);
-      block = checkBlock(call, options.block);
-      if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
-    }
+    const { block, timeout, signal } = parseWaitOptions(call, options);
+    if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the queue was shut down`));
     try {
       if (this.offer(item)) return RESOLVED;
@@ -241,16 +233,8 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    */
   get(options?: QueueWaitOptions): Promise<T> {
     const call = this._names.get;
-    let block = true;
-    let timeout: number | undefined;
-    let signal: SignalLike | undefined;
-    if (options !== undefined) {
-      checkOptions(call, options);
-      timeout = checkTimeout(call, options.timeout);
-      signal = checkSignal(call, options.signal);
-      block = checkBlock(call, options.block);
-      if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
-    }
+    const { block, timeout, signal } = parseWaitOptions(call, options);
+    if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
     if (this._items.length > 0) {
       try {
         return Promise.resolve(this.take());
@@ -298,16 +282,8 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    */
   peek(options?: QueueWaitOptions): Promise<T> {
     const call = this._names.peek;
-    let block = true;
-    let timeout: number | undefined;
-    let signal: SignalLike | undefined;
-    if (options !== undefined) {
-      checkOptions(call, options);
-      timeout = checkTimeout(call, options.timeout);
-      signal = checkSignal(call, options.signal);
-      block = checkBlock(call, options.block);
-      if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
-    }
+    const { block, timeout, signal } = parseWaitOptions(call, options);
+    if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
     if (this._items.length > 0) return Promise.resolve(this._items.peek());
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the queue was shut down and is empty`));
     if (!block) return Promise.reject(new QueueEmptyError(`${call}: the queue is empty and block is false`));

@@ -2,12 +2,11 @@
  * `Channel`: a rendezvous between one putter and one getter, with no buffer at all.
  * @module
  */
-import { abortReason, checkSignal, isAborted, type SignalLike } from "../core/cancel.js";
-import { checkOptions, checkTimeout } from "../core/validate.js";
+import { abortReason, isAborted, type SignalLike } from "../core/cancel.js";
 import { WaitList, type Waiter } from "../core/waiter.js";
 import { QueueEmptyError, QueueFullError, QueueShutDownError } from "../errors.js";
 import { rejectShutDown } from "./base.js";
-import { RESOLVED, parkedWait, type QueueWaiter, checkBlock, checkIterOptions, type QueueIterOptions, type QueueWaitOptions } from "./shared.js";
+import { RESOLVED, parkedWait, parseWaitOptions, type QueueWaiter, checkIterOptions, type QueueIterOptions, type QueueWaitOptions } from "./shared.js";
 
 function expireGet(waiter: Waiter<any>): void {
   const w = waiter as QueueWaiter<unknown>;
@@ -68,16 +67,8 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   put(item: T, options?: QueueWaitOptions): Promise<void> {
     const call = "Channel.put()";
-    let block = true;
-    let timeout: number | undefined;
-    let signal: SignalLike | undefined;
-    if (options !== undefined) {
-      checkOptions(call, options);
-      timeout = checkTimeout(call, options.timeout);
-      signal = checkSignal(call, options.signal);
-      block = checkBlock(call, options.block);
-      if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
-    }
+    const { block, timeout, signal } = parseWaitOptions(call, options);
+    if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the channel was shut down`));
     const getter = this.getters.shift();
     if (getter !== null) {
@@ -123,16 +114,8 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   get(options?: QueueWaitOptions): Promise<T> {
     const call = "Channel.get()";
-    let block = true;
-    let timeout: number | undefined;
-    let signal: SignalLike | undefined;
-    if (options !== undefined) {
-      checkOptions(call, options);
-      timeout = checkTimeout(call, options.timeout);
-      signal = checkSignal(call, options.signal);
-      block = checkBlock(call, options.block);
-      if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
-    }
+    const { block, timeout, signal } = parseWaitOptions(call, options);
+    if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
     const putter = this.putters.shift();
     if (putter !== null) {
       const item = putter.item as T;

@@ -4,7 +4,7 @@
  * @module
  */
 import { checkSignal, type SignalLike } from "../core/cancel.js";
-import { checkInteger, checkOptions, failArgument } from "../core/validate.js";
+import { checkInteger, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
 import { Waiter, type ExpireHandler } from "../core/waiter.js";
 import type { Signal } from "../greenlet.js";
 
@@ -37,6 +37,34 @@ export const RESOLVED: Promise<void> = Promise.resolve();
 export function checkBlock(call: string, value: unknown): boolean {
   if (value !== undefined && typeof value !== "boolean") failArgument("type", call, "block", "a boolean or undefined", value);
   return value !== false;
+}
+
+/** @internal The options of one get, put or peek, validated. */
+export interface ParsedWait {
+  block: boolean;
+  timeout: number | undefined;
+  signal: SignalLike | undefined;
+}
+
+const parsed: ParsedWait = { block: true, timeout: undefined, signal: undefined };
+
+/**
+ * @internal Validates `{ block, timeout, signal }` (an argument error throws at the call) and
+ * returns them in one object shared by every call: the caller reads it at once, before anything
+ * else can run, so the hot path allocates nothing for its options.
+ */
+export function parseWaitOptions(call: string, options: QueueWaitOptions | undefined): ParsedWait {
+  if (options === undefined) {
+    parsed.block = true;
+    parsed.timeout = undefined;
+    parsed.signal = undefined;
+    return parsed;
+  }
+  checkOptions(call, options);
+  parsed.timeout = checkTimeout(call, options.timeout);
+  parsed.signal = checkSignal(call, options.signal);
+  parsed.block = checkBlock(call, options.block);
+  return parsed;
 }
 
 /** @internal Validates the `signal` of `iter()`. */
