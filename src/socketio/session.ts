@@ -228,8 +228,11 @@ export class Session implements OwnerEvents {
     this.inbox = null;
     this.order = null;
     this.limits?.close();
-    this.calls?.close(reason);
+    // Reap first: a session greenlet waiting in call({ signal: g }) is then ended by its kill (its
+    // call rejects with the GreenletExit, a clean end) rather than failed by SessionClosedError,
+    // which is left for calls made without the greenlet (from handlers).
     this.done = this.teardown(reason);
+    this.calls?.close(reason);
   }
 
   private async teardown(reason: string): Promise<void> {

@@ -138,6 +138,20 @@ test("a pending call rejects at once with SessionClosedError carrying the reason
   assert.equal(late.error.reason, "client namespace disconnect");
 });
 
+test("a session greenlet waiting in call({ signal: g }) when the session closes ends cleanly with the disconnect's GreenletExit", async () => {
+  instances = [];
+  const client = await server.connect("/call");
+  const asked = new Promise((resolve) => client.on("confirm", resolve));
+  const instance = instances[0]!;
+  const g = instance.spawn(async (self) => instance.call("confirm", ["never answered"], { signal: self }));
+  await asked;
+  client.disconnect();
+  await g.join();
+  assert.equal(g.successful(), true, "a reaped greenlet is not a failure");
+  assert.ok(g.value instanceof GreenletExit);
+  assert.equal(g.value.reason, "client namespace disconnect");
+});
+
 test("call validates its arguments at the call", async () => {
   instances = [];
   const client = await server.connect("/call");
