@@ -1,7 +1,7 @@
 // The dashboard's socket.io namespaces. Each class is one kind of session; every greenlet a session
 // spawns through `this.spawn` is owned by it and reaped when the tab closes.
 import { TimeoutError, sleep, type Greenlet } from "greenthread";
-import { BaseNamespace, ClientError, SessionClosedError, type MountedApp } from "greenthread/socketio";
+import { BaseNamespace, ClientError, type MountedApp } from "greenthread/socketio";
 import { z } from "zod";
 import { cpuPercent, readCpuTimes } from "./cpu.js";
 import type { Subscription, Topic } from "./pubsub.js";
@@ -87,8 +87,8 @@ export function createNamespaces(context: DashboardContext) {
           try {
             await this.call("feed", [point, subscription.dropped], { timeout: 10_000, signal: g });
           } catch (error) {
-            if (error instanceof SessionClosedError) return; // the tab went away: nothing more to send
-            if (!(error instanceof TimeoutError)) throw error; // killed: stop; a lost ack only skips a point
+            // A lost ack only skips a point; anything else (the tab closed: the reaper's kill) ends us.
+            if (!(error instanceof TimeoutError)) throw error;
           }
         }
       });
