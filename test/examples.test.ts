@@ -1,45 +1,268 @@
 // Every program under examples/ runs as a user would run it, and the ones with a known output
 // print exactly that. Docs quote these files, so a broken sample breaks the build.
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
+import { promisify } from "node:util";
 
+const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..");
-const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".ts") && !f.startsWith("_"));
 
-/** Exact outputs of the examples whose output does not depend on the machine. */
+/** Subdirectories of examples/ that hold applications with tests of their own, not samples. */
+const applications = new Set(["dashboard"]);
+
+/** Every example program: `.ts` files under examples/, outside the applications, not `_`-prefixed. */
+const examples = readdirSync(join(root, "examples"), { recursive: true })
+  .map((f) => String(f).split(sep).join("/"))
+  .filter((f) => f.endsWith(".ts") && !f.split("/").some((part) => part.startsWith("_")) && !applications.has(f.split("/")[0]!))
+  .sort();
+
+const lines = (...text: string[]): string => text.map((line) => `${line}\n`).join("");
+
+/** Exact outputs (stdout) of the examples whose output does not depend on the machine. */
 const expected: Record<string, string> = {
   "request-fanout.ts": "recommendations: cancelled at the deadline\n[ 'profile/42: ok', 'orders/42: ok' ]\n",
   "readme.ts": "[ 'profile/42: ok', 'orders/42: ok' ]\n",
   "tutorial-kill.ts": "cleaned up\ntrue true GreenletExit\n",
   "tutorial-switching.ts": ["spawned both; neither has run yet", "a step 1", "b step 1", "a step 2", "b step 2", "a step 3", ""].join("\n"),
+
+  // The reference pages' samples (docs/reference).
+  "reference/core-error-handler.ts": lines(
+    "reported (link): linked: a link callback that throws",
+    "observed.get() rejected: asked for",
+    "reported (greenlet): lost: nobody asked",
+  ),
+  "reference/core-iwait.ts": lines(
+    "100 ms: fast is ready",
+    "200 ms: answer is ready",
+    "250 ms: stop is ready",
+    "300 ms: slow is ready",
+    "wait({ count: 1 }) returned 1 object at 350 ms",
+  ),
+  "reference/core-kill.ts": lines(
+    "plain:  true true",
+    "caught: true stopped cleanly",
+    "failed: false shutting down",
+    "a second kill does nothing: true true",
+    "killed before it started: true true",
+  ),
+  "reference/core-link.ts": lines(
+    "Greenlet-1: ended, successful=true",
+    "Greenlet-1: value fine",
+    "Greenlet-2: ended, successful=false",
+    "Greenlet-2: exception broken",
+    "Greenlet-1: linked after the end, still called",
+  ),
+  "reference/core-timeout.ts": lines(
+    "400 ms: hello",
+    "800 ms: world",
+    "1000 ms: timed out after 1000 ms; same object as the Timeout's reason: true",
+    "<Timeout 1000 ms expired>",
+  ),
+  "reference/core-virtual-clock.ts": lines(
+    "virtual time: 10000 ms",
+    "the real clock is back: true",
+  ),
+  "reference/core-with-timeout.ts": lines(
+    "50 ms: cached = null",
+    "100 ms later: TimeoutError: withTimeout(): timed out after 100 ms",
+    "aborted with the caller's reason: true",
+  ),
+  "reference/pool-group-map.ts": lines(
+    "[ 5, 0, 10 ]",
+  ),
+  "reference/pool-group.ts": lines(
+    "120 ms: fetched /home",
+    "300 ms: fetched /about",
+    "10000 ms: /archive cancelled",
+    "10000 ms: 0 members left",
+  ),
+  "reference/pool-imap-unordered.ts": lines(
+    "90 ms: us.example.org answered in 90 ms",
+    "90 ms: eu.example.org cancelled",
+    "90 ms: ap.example.org cancelled",
+    "0 requests left",
+  ),
+  "reference/pool-imap.ts": lines(
+    "alice is 34",
+    "bob is 27",
+    "carol is 41",
+    "dave is 19",
+    "erin is 52",
+  ),
+  "reference/pool-spawn.ts": lines(
+    "100 jobs in 500 ms, at most 20 at once",
+  ),
+  "reference/pool-threadpool.ts": lines(
+    "514497fa13513d143c58307cbeac76d8723a9df9df3a0d7f80c955cbf3f48eb2 90000",
+  ),
+  "reference/pool-wait-available.ts": lines(
+    "0 ms: handling r1",
+    "200 ms: handling r2",
+    "1400 ms: shed r3",
+    "1500 ms: handling r4",
+    "1700 ms: handling r5",
+  ),
+  "reference/queue-base.ts": lines(
+    "Queue: 2, 3, 1",
+    "LifoQueue: 1, 3, 2",
+    "PriorityQueue: 1, 2, 3",
+  ),
+  "reference/queue-channel.ts": lines(
+    "0 ms: request 1 taken",
+    "0 ms: handling request 1",
+    "500 ms: request 2 taken",
+    "500 ms: handling request 2",
+    "1500 ms: request 3 not taken: Channel.put(): timed out after 1000 ms; no getter took the item",
+  ),
+  "reference/queue-get-timeout.ts": lines(
+    "10 s: got hello",
+    "15 s: got still there?",
+    "45 s: idle for 30 s, closing",
+  ),
+  "reference/queue-iter.ts": lines(
+    "one",
+    "two",
+    "three",
+    "writer done: true",
+  ),
+  "reference/queue-join.ts": lines(
+    "fetched /a",
+    "fetched /b",
+    "fetched /c",
+    "1 still running",
+    "after the kill: 0 unfinished, 0 workers",
+  ),
+  "reference/queue-lifo.ts": lines(
+    "undo: delete line 3",
+    "undo: bold",
+    "left: 1 of at most 100",
+    "true LifoQueue.putNowait(): the queue is full (maxsize 1)",
+  ),
+  "reference/queue-maxsize.ts": lines(
+    "<Queue maxsize=2 qsize=2 getters=0 putters=3>",
+    "<Queue maxsize=10000 qsize=5 getters=0 putters=0>",
+    "a b c d e",
+  ),
+  "reference/queue-overview.ts": lines(
+    "250 jobs done by 1900 ms; unfinished: 0",
+    "<Queue maxsize=100 qsize=0 getters=0 putters=0 shut down>",
+  ),
+  "reference/queue-priority.ts": lines(
+    "[ 1, 'now' ]",
+    "invoice < email < report < backup",
+  ),
+  "reference/queue-put-nowait.ts": lines(
+    "kept 3, dropped 2",
+  ),
+  "reference/queue-put-timeout.ts": lines(
+    "160 ms: dropped frame 4 (Queue.put(): timed out after 100 ms; the queue is still full)",
+    "200 ms: encoded frame 1",
+    "320 ms: dropped frame 6 (Queue.put(): timed out after 100 ms; the queue is still full)",
+    "400 ms: encoded frame 2",
+    "600 ms: encoded frame 3",
+    "800 ms: encoded frame 5",
+  ),
+  "reference/sync-async-result-link.ts": lines(
+    "200 hello from the server",
+  ),
+  "reference/sync-async-result-wait.ts": lines(
+    "after 100 ms: undefined",
+    "later: report.pdf",
+    "failed, wait(): undefined",
+    "failed, get(): upstream failed",
+  ),
+  "reference/sync-async-result.ts": lines(
+    "42 true true",
+    "42",
+  ),
+  "reference/sync-event-heartbeat.ts": lines(
+    "heartbeat at 1000 ms",
+    "heartbeat at 2000 ms",
+    "heartbeat at 3000 ms",
+    "stopped at 3500 ms",
+  ),
+  "reference/sync-event.ts": lines(
+    "config loaded",
+    "serving",
+  ),
+  "reference/sync-lock-acquire.ts": lines(
+    "0 ms: first updates",
+    "500 ms: second found the lock busy and skipped its update",
+    "1000 ms: third updates",
+    "2000 ms: locked=false",
+  ),
+  "reference/sync-lock-file.ts": lines(
+    "first line",
+    "second line",
+    "third line",
+  ),
+  "reference/sync-lock-run.ts": lines(
+    "balances seen: 1 2 3 4 5",
+    "stored: 5",
+  ),
+  "reference/sync-semaphore.ts": lines(
+    "25 pages, at most 10 downloads at once, 10 slots free",
+  ),
 };
 
-for (const file of examples) {
-  test(`examples/${file} runs to completion${file in expected ? " and prints what the docs say" : ""}`, { timeout: 60_000 }, () => {
-    const out = execFileSync(process.execPath, ["--import", "tsx", "--conditions=source", join("examples", file)], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, GREENTHREAD_EXAMPLE_TEST: "1" },
+/** Examples that print to stderr on purpose, with what they print there. Every other one must not. */
+const expectedStderr: Record<string, string> = {};
+
+describe("examples", { concurrency: 2 }, () => {
+  for (const file of examples) {
+    const checked = file in expected ? " and prints what the docs say" : "";
+    test(`examples/${file} runs to completion${checked}`, { timeout: 60_000 }, async () => {
+      const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "--conditions=source", join("examples", file)], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, GREENTHREAD_EXAMPLE_TEST: "1" },
+      });
+      if (file in expected) assert.equal(stdout, expected[file]);
+      assert.equal(stderr, expectedStderr[file] ?? "", `examples/${file} wrote to stderr`);
     });
-    if (file in expected) assert.equal(out, expected[file]);
-  });
-}
+  }
+});
+
+test("every example whose output is checked exists", () => {
+  for (const file of [...Object.keys(expected), ...Object.keys(expectedStderr)]) {
+    assert.ok(examples.includes(file), `expected output for examples/${file}, which is not an example`);
+  }
+});
+
+/** Docs whose every ```ts (and ```js) block must be an excerpt of an example. */
+const strictDocs = (): string[] => [
+  ...readdirSync(join(root, "docs", "tutorial"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => join("docs", "tutorial", f)),
+  ...["core", "sync", "queue", "pool"].map((page) => join("docs", "reference", `${page}.md`)),
+];
+
+// A markdown link to an example, the rest of its line, optionally one more line of text, a blank
+// line, then the code block: the block must be a verbatim excerpt of the linked file.
+const EXCERPT = /\]\((?:\.\.\/)*(examples\/[\w/-]+\.(?:ts|mjs))\)[^\n]*\n(?:[^\n]*\n)?\n```(?:ts|js)\n([\s\S]*?)```/g;
 
 test("every code block in the docs that follows a link to an example is that example's code", () => {
   const docs = ["README.md", ...readdirSync(join(root, "docs"), { recursive: true }).map((f) => join("docs", String(f)))].filter((f) =>
     f.endsWith(".md"),
   );
+  const strict = new Set(strictDocs());
   let checked = 0;
   for (const doc of docs) {
     const text = readFileSync(join(root, doc), "utf8");
-    for (const match of text.matchAll(/\]\((?:\.\.\/)*(examples\/[\w-]+\.ts)\)[^\n]*\n(?:[^\n]*\n)?\n```ts\n([\s\S]*?)```/g)) {
+    let excerpts = 0;
+    for (const match of text.matchAll(EXCERPT)) {
       const [, file, block] = match;
       const source = readFileSync(join(root, file!), "utf8");
       assert.ok(source.includes(block!), `${doc}: the block after the link to ${file} is not in that file`);
-      checked++;
+      excerpts++;
+    }
+    checked += excerpts;
+    if (strict.has(doc)) {
+      const blocks = text.match(/^```(?:ts|js)$/gm)?.length ?? 0;
+      assert.equal(excerpts, blocks, `${doc}: ${blocks - excerpts} code block(s) do not follow a link to the example they come from`);
     }
   }
   assert.ok(checked >= 2, `expected to check the tutorial's blocks, checked ${checked}`);
