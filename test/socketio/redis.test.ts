@@ -4,55 +4,14 @@
 // persistence, and stops it. Without redis-server it is skipped, except under CI=true.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn as spawnProcess, spawnSync, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import { sleep, type GreenletExit } from "../../src/index.js";
 import { BaseNamespace, mount, type MountedApp } from "../../src/socketio/index.js";
 import { nextEvent, signal, startServer, type ClientSocket, type TestServer } from "./harness.js";
+import { redisSkip, startRedis, waitForAdapters, type RedisServer } from "../redis-server.js";
 
-const MISSING = "redis-server not found: install the Debian package redis-server (apt-get install -y redis-server)";
-const hasRedis = spawnSync("redis-server", ["--version"]).error === undefined;
-const ci = process.env.CI === "true";
-
-if (!hasRedis && ci) {
-  test("redis-server is installed (required under CI=true)", () => assert.fail(MISSING));
-}
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Starts redis-server on a free port; resolves once it accepts connections. */
-async function startRedis(): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawnProcess(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) {
-        child.stdout!.off("data", onData);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)));
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { url: `redis://127.0.0.1:${port}`, process: child };
-}
+const skip = redisSkip();
 
 const log: string[] = [];
 const redisErrors: Error[] = [];
@@ -112,34 +71,21 @@ async function startNode(url: string): Promise<Node> {
   };
 }
 
-let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+let redis: RedisServer | undefined;
 let one: Node;
 let two: Node;
 
 before(async () => {
-  if (!hasRedis) return;
+  if (skip !== false) return;
   redis = await startRedis();
   [one, two] = await Promise.all([startNode(redis.url), startNode(redis.url)]);
-  // A broadcast reaches a node only once its adapter's subscriptions are active. Each "/chat"
-  // adapter subscribes to its pattern, then to its request channel, on one connection (so in
-  // that order): once redis counts both nodes on the request channel, both patterns are active.
-  const probe = createClient({ url: redis.url });
-  await probe.connect();
-  for (let i = 0; ; i++) {
-    const [, count] = (await probe.sendCommand(["PUBSUB", "NUMSUB", "socket.io-request#/chat#"])) as [string, number];
-    if (Number(count) === 2) break;
-    if (i === 500) throw new Error(`${count} of 2 nodes subscribed to redis`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  await probe.quit();
+  await waitForAdapters(redis.url, "/chat", 2);
 });
 
 after(async () => {
   if (redis === undefined) return;
   await Promise.all([one.close(), two.close()]);
-  const exited = once(redis.process, "exit");
-  redis.process.kill("SIGTERM");
-  await exited;
+  await redis.stop();
   assert.deepEqual(redisErrors, []);
 });
 
@@ -148,7 +94,7 @@ async function flush(clients: ClientSocket[]): Promise<void> {
   await Promise.all(clients.map((client) => client.emitWithAck("join", "flush")));
 }
 
-test("broadcastEvent and broadcastEventNotMe reach clients on the other node", { skip: hasRedis ? false : MISSING }, async () => {
+test("broadcastEvent and broadcastEventNotMe reach clients on the other node", { skip }, async () => {
   const a = await one.server.connect("/chat");
   const b = await two.server.connect("/chat");
   const heard: string[] = [];
@@ -168,7 +114,7 @@ test("broadcastEvent and broadcastEventNotMe reach clients on the other node", {
   b.disconnect();
 });
 
-test("emitToRoom reaches the room's members on the other node, not the sender", { skip: hasRedis ? false : MISSING }, async () => {
+test("emitToRoom reaches the room's members on the other node, not the sender", { skip }, async () => {
   const a = await one.server.connect("/chat");
   const b = await two.server.connect("/chat");
   const c = await two.server.connect("/chat");
@@ -184,7 +130,7 @@ test("emitToRoom reaches the room's members on the other node, not the sender", 
   for (const client of [a, b, c]) client.disconnect();
 });
 
-test("greenlets live on the node that owns the socket, and that node reaps them", { skip: hasRedis ? false : MISSING }, async () => {
+test("greenlets live on the node that owns the socket, and that node reaps them", { skip }, async () => {
   log.length = 0;
   const a = await one.server.connect("/chat");
   const b = await two.server.connect("/chat");
