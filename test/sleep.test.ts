@@ -58,3 +58,19 @@ test("sleep rejects bad durations at the call, naming the argument", () => {
     message: "sleep(): expected signal to be an AbortSignal, a Greenlet or a Timeout, got an instance of Object (object)",
   });
 });
+
+test("a pending wait keeps the process alive until it settles, then lets it exit", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const script = [
+    'import { sleep, spawn } from "greenthread";',
+    "const g = spawn(async (g) => { await sleep(50, { signal: g }); return 'woke'; });",
+    "console.log(await g.get());",
+  ].join("\n");
+  // Nothing but the library's timer is pending: the process must wait for it, print, and exit.
+  const out = execFileSync(process.execPath, ["--import", "tsx", "--conditions=source", "--input-type=module", "-e", script], {
+    cwd: new URL("..", import.meta.url),
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  assert.equal(out, "woke\n");
+});
