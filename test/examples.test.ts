@@ -28,6 +28,65 @@ const expected: Record<string, string> = {
   "tutorial-kill.ts": "cleaned up\ntrue true GreenletExit\n",
   "tutorial-switching.ts": ["spawned both; neither has run yet", "a step 1", "b step 1", "a step 2", "b step 2", "a step 3", ""].join("\n"),
 
+  // Tutorial, chapter 2 (docs/tutorial/02-waiting-together.md).
+  "tutorial-thumbs-1-gate.ts": lines(
+    "   0 ms  w1 waits for the service to open",
+    "   0 ms  w2 waits for the service to open",
+    " 500 ms  service ready",
+    " 500 ms  w1 starts working",
+    " 500 ms  w2 starts working",
+    " 500 ms  w3 waits for the service to open",
+    " 500 ms  w3 starts working",
+  ),
+  "tutorial-thumbs-2-queue.ts": lines(
+    "   0 ms  w1 resizes a.jpg",
+    "   0 ms  submitted a.jpg",
+    "   0 ms  w2 resizes b.jpg",
+    "   0 ms  submitted b.jpg",
+    "   0 ms  submitted c.jpg",
+    "   0 ms  submitted d.jpg",
+    " 300 ms  submitted e.jpg",
+    " 300 ms  w1 resizes c.jpg",
+    " 300 ms  submitted f.jpg",
+    " 300 ms  w2 resizes d.jpg",
+    " 600 ms  w1 resizes e.jpg",
+    " 600 ms  w2 resizes f.jpg",
+    " 900 ms  all jobs done",
+  ),
+  "tutorial-thumbs-3-results.ts": lines(
+    " 300 ms  cat.jpg: got cat-thumb.png",
+    " 300 ms  party.gif: failed: party.gif: animated images are not supported",
+    " 600 ms  dog.jpg: got dog-thumb.png",
+  ),
+  "tutorial-thumbs-4-channel.ts": lines(
+    " 300 ms  w1 offers cat-thumb.png",
+    " 300 ms  w1 handed cat-thumb.png over",
+    " 300 ms  w2 offers dog-thumb.png",
+    " 500 ms  cat.jpg: https://cdn.example.com/cat-thumb.png",
+    " 500 ms  w2 handed dog-thumb.png over",
+    " 600 ms  w1 offers owl-thumb.png",
+    " 700 ms  dog.jpg: https://cdn.example.com/dog-thumb.png",
+    " 700 ms  w1 handed owl-thumb.png over",
+    " 900 ms  owl.jpg: https://cdn.example.com/owl-thumb.png",
+  ),
+  "tutorial-thumbs-5-shutdown.ts": lines(
+    "   0 ms  e.jpg: refused (Queue.put(): the queue was shut down)",
+    " 500 ms  a.jpg: https://cdn.example.com/a-thumb.png",
+    " 700 ms  b.jpg: https://cdn.example.com/b-thumb.png",
+    " 900 ms  c.jpg: https://cdn.example.com/c-thumb.png",
+    "1100 ms  d.jpg: https://cdn.example.com/d-thumb.png",
+    "1100 ms  closed: 0 unfinished, workers successful: true",
+    "1100 ms  late.jpg: refused (Queue.put(): the queue was shut down)",
+  ),
+  "tutorial-thumbs-6-timeouts.ts": lines(
+    " 200 ms  killed: GreenletExit, the kill's own reason: true",
+    " 200 ms  hung up: the client went away",
+    " 300 ms  budgeted: timed out after 300 ms, the request's deadline: true",
+    " 400 ms  impatient: TimeoutError: AsyncResult.get(): timed out after 400 ms",
+    " 400 ms  glance: not ready yet, will look again later",
+    "1300 ms  thumbnails made all the same: 5 of 5",
+  ),
+
   // The reference pages' samples (docs/reference).
   "reference/core-error-handler.ts": lines(
     "reported (link): linked: a link callback that throws",
@@ -232,10 +291,13 @@ test("every example whose output is checked exists", () => {
   }
 });
 
-/** Docs whose every ```ts (and ```js) block must be an excerpt of an example. */
+/**
+ * Docs whose every ```ts (and ```js) block must be an excerpt of an example: tutorial chapters 1-4
+ * and the reference pages of the core, sync, queue and pool modules.
+ */
 const strictDocs = (): string[] => [
   ...readdirSync(join(root, "docs", "tutorial"))
-    .filter((f) => f.endsWith(".md"))
+    .filter((f) => /^0[1-4]-.*\.md$/.test(f))
     .map((f) => join("docs", "tutorial", f)),
   ...["core", "sync", "queue", "pool"].map((page) => join("docs", "reference", `${page}.md`)),
 ];
