@@ -12,13 +12,14 @@
  * never meets a waiting getter ahead of it: both ends are served FIFO.
  * @module
  */
-import { checkSignal, isAborted, abortReason, type SignalLike } from "../core/cancel.js";
+import { checkSignal, isAborted, abortReason } from "../core/cancel.js";
 import { checkOptions, checkTimeout } from "../core/validate.js";
 import { Waiter, WaitList, rejectIfAborted } from "../core/waiter.js";
 import { QueueEmptyError, QueueFullError, QueueShutDownError } from "../errors.js";
 import type { WaitOptions } from "../greenlet.js";
 import {
   RESOLVED,
+  drain,
   parseWaitOptions,
   checkFlag,
   checkIterOptions,
@@ -387,7 +388,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    * ```
    */
   iter(options?: QueueIterOptions): AsyncIterableIterator<T> {
-    return this.drain(checkIterOptions(this._names.iter, options));
+    return drain(this, checkIterOptions(this._names.iter, options));
   }
 
   /**
@@ -395,27 +396,13 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    * down and drained.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this.drain(undefined);
+    return drain(this, undefined);
   }
 
   /** A short description for logs: `<Queue maxsize=3 qsize=3 getters=0 putters=2>`. */
   toString(): string {
     const shut = this.shut ? " shut down" : "";
     return `<${this._names.kind} maxsize=${this.max} qsize=${this._items.length} getters=${this.getters.size} putters=${this.putters.size}${shut}>`;
-  }
-
-  private async *drain(signal: SignalLike | undefined): AsyncGenerator<T, void, undefined> {
-    const options = signal === undefined ? undefined : { signal };
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get(options);
-      } catch (error) {
-        if (this.shut && error instanceof QueueShutDownError) return;
-        throw error;
-      }
-      yield item;
-    }
   }
 
   /**

@@ -2,11 +2,11 @@
  * `Channel`: a rendezvous between one putter and one getter, with no buffer at all.
  * @module
  */
-import { abortReason, isAborted, type SignalLike } from "../core/cancel.js";
+import { abortReason, isAborted } from "../core/cancel.js";
 import { WaitList, type Waiter } from "../core/waiter.js";
 import { QueueEmptyError, QueueFullError, QueueShutDownError } from "../errors.js";
 import { rejectShutDown } from "./base.js";
-import { RESOLVED, parkedWait, parseWaitOptions, type QueueWaiter, checkIterOptions, type QueueIterOptions, type QueueWaitOptions } from "./shared.js";
+import { RESOLVED, drain, parkedWait, parseWaitOptions, type QueueWaiter, checkIterOptions, type QueueIterOptions, type QueueWaitOptions } from "./shared.js";
 
 function expireGet(waiter: Waiter<any>): void {
   const w = waiter as QueueWaiter<unknown>;
@@ -173,31 +173,17 @@ export class Channel<T> implements AsyncIterable<T> {
    * ```
    */
   iter(options?: QueueIterOptions): AsyncIterableIterator<T> {
-    return this.drain(checkIterOptions("Channel.iter()", options));
+    return drain(this, checkIterOptions("Channel.iter()", options));
   }
 
   /** `for await (const item of channel)`: {@link iter} without a signal. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this.drain(undefined);
+    return drain(this, undefined);
   }
 
   /** A short description for logs: `<Channel getters=1 putters=0>`. */
   toString(): string {
     const shut = this.shut ? " shut down" : "";
     return `<Channel getters=${this.getters.size} putters=${this.putters.size}${shut}>`;
-  }
-
-  private async *drain(signal: SignalLike | undefined): AsyncGenerator<T, void, undefined> {
-    const options = signal === undefined ? undefined : { signal };
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get(options);
-      } catch (error) {
-        if (this.shut && error instanceof QueueShutDownError) return;
-        throw error;
-      }
-      yield item;
-    }
   }
 }

@@ -6,6 +6,7 @@
 import { checkSignal, type SignalLike } from "../core/cancel.js";
 import { checkInteger, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
 import { Waiter, type ExpireHandler } from "../core/waiter.js";
+import { QueueShutDownError } from "../errors.js";
 import type { Signal } from "../greenlet.js";
 
 /** Options of `get`, `put` and `peek` on every queue and on `Channel`. */
@@ -105,4 +106,28 @@ export class QueueWaiter<T> extends Waiter<T> {
  */
 export function parkedWait<T>(onExpire: ExpireHandler<T>, call: string, timeout: number | undefined): Waiter<T> {
   return timeout === undefined ? new Waiter<T>(onExpire) : new QueueWaiter<T>(onExpire, call, timeout);
+}
+
+/** @internal What {@link drain} reads from: a queue or a channel. */
+interface Drainable<T> {
+  get(options?: QueueWaitOptions): Promise<T>;
+  readonly isShutDown: boolean;
+}
+
+/**
+ * @internal The async iteration of a queue or a channel: gets until the source is shut down and
+ * drained, each get given `signal`; any other failure (an abort) is thrown to the loop.
+ */
+export async function* drain<T>(source: Drainable<T>, signal: SignalLike | undefined): AsyncGenerator<T, void, undefined> {
+  const options = signal === undefined ? undefined : { signal };
+  for (;;) {
+    let item: T;
+    try {
+      item = await source.get(options);
+    } catch (error) {
+      if (source.isShutDown && error instanceof QueueShutDownError) return;
+      throw error;
+    }
+    yield item;
+  }
 }
