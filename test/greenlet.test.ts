@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Greenlet, GreenletExit, TimeoutError, sleep, spawn, spawnLater } from "../src/index.js";
-import { captureReports, deferred, nextTurn, withVirtualClock } from "./helpers.js";
+import { captureReports, captureStderr, deferred, nextTurn, withVirtualClock } from "./helpers.js";
 
 describe("spawn and start", () => {
   test("spawn passes the greenlet first, then the arguments, and the spawner keeps running until it awaits", async () => {
@@ -539,34 +539,20 @@ describe("unobserved failures", () => {
   });
 
   test("the default handler writes the greenlet's name and the stack on one report, and never crashes", async () => {
-    const written: string[] = [];
-    const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    try {
+    const written = await captureStderr(async () => {
       const g = spawn(() => {
         throw new Error("visible");
       });
       g.name = "reporter-test";
       await nextTurn();
       await nextTurn();
-    } finally {
-      process.stderr.write = original;
-    }
+    });
     assert.equal(written.length, 1);
     assert.match(written[0]!, /^reporter-test failed: Error: visible\n\s+at /);
   });
 
   test("an error handler that throws is itself reported on stderr, not fatal", async () => {
-    const written: string[] = [];
-    const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    try {
+    const written = await captureStderr(async () => {
       await captureReports(async () => {
         const { setErrorHandler } = await import("../src/index.js");
         const previous = setErrorHandler(() => {
@@ -582,9 +568,7 @@ describe("unobserved failures", () => {
           setErrorHandler(previous);
         }
       });
-    } finally {
-      process.stderr.write = original;
-    }
+    });
     assert.equal(written.length, 2);
     assert.match(written[0]!, /handler broke/);
     assert.match(written[1]!, /original/);

@@ -50,3 +50,22 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
   });
   return { promise, resolve, reject };
 }
+
+/**
+ * Runs `body` with process.stderr.write replaced by a recorder, and returns what was written.
+ * The real write is restored afterwards, whatever happens.
+ */
+export async function captureStderr(body: () => Promise<void> | void): Promise<string[]> {
+  const written: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await body();
+  } finally {
+    process.stderr.write = original;
+  }
+  return written;
+}

@@ -12,6 +12,7 @@ import {
 } from "../../src/socketio/index.js";
 import { z } from "zod";
 import { errorReports, recordOnError, startServer, type TestServer } from "./harness.js";
+import { captureStderr } from "../helpers.js";
 
 const escaped: unknown[] = [];
 const onUncaught = (error: unknown): void => void escaped.push(error);
@@ -151,18 +152,10 @@ test("an onError that throws is reported on stderr and never reaches the process
       throw new Error("onError is broken");
     },
   });
-  const written: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => {
-    written.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
+  const written = await captureStderr(async () => {
     const client = await server2.connect("/x");
     assert.deepEqual(await client.emitWithAck("syncThrow"), { error: { name: "InternalError", message: "internal error" } });
-  } finally {
-    process.stderr.write = write;
-  }
+  });
   assert.ok(written.some((line) => line.includes("onError is broken")));
   assert.ok(written.some((line) => line.includes("database password is hunter2")));
   await app.close();
