@@ -87,7 +87,7 @@ const killed = spawn(async (g) => {
 });
 
 const deadline = Timeout.startNew(300); // the whole request's budget, set by the caller
-const budgeted = spawn(async (g) => {
+const budgeted = spawn(async () => {
   const result = await submit("d.jpg");
   try {
     await result.get({ timeout: 5000, signal: deadline }); // the outer deadline is the shorter
@@ -97,7 +97,7 @@ const budgeted = spawn(async (g) => {
 });
 
 const connection = new AbortController();
-const hungUp = spawn(async (g) => {
+const hungUp = spawn(async () => {
   const result = await submit("e.jpg");
   try {
     await result.get({ timeout: 5000, signal: connection.signal });
