@@ -158,6 +158,45 @@ const expected: Record<string, string> = {
     " 650 ms  killed; free slots: 2, at most 2 connections were open at once",
   ),
 
+  // Tutorial, chapter 4 (docs/tutorial/04-deadlines-and-cleanup.md).
+  "tutorial-deadline-1-budget.ts": lines(
+    " 150 ms  robots.txt read; 0 rules",
+    " 250 ms  fetched /",
+    " 450 ms  fetched /docs",
+    " 550 ms  fetched /blog",
+    " 550 ms  fetched /about",
+    " 600 ms  out of time: timed out after 600 ms",
+    " 600 ms  4 pages fetched, 2 still queued",
+  ),
+  "tutorial-deadline-2-nesting.ts": lines(
+    " 250 ms  /docs: attempt 1 gave up after 250 ms",
+    " 350 ms  /docs: /docs/next",
+    " 600 ms  /slow: attempt 1 gave up after 250 ms",
+    " 850 ms  /slow: attempt 2 gave up after 250 ms",
+    " 950 ms  /slow: withTimeout(): timed out after 600 ms, 600 ms after the start",
+  ),
+  "tutorial-deadline-3-platform.ts": lines(
+    "fast: fast page",
+    "killed fetch: true true | server saw the close: true",
+    "pause: failed with AbortError",
+    "pauseAsKill: killed",
+    "withTimeout: true withTimeout(): timed out after 200 ms | server saw the close: true",
+  ),
+  "tutorial-deadline-4-uninterruptible.ts": lines(
+    " 100 ms  kill: dead within 100 ms? false",
+    "1000 ms  task: got the answer; killed meanwhile: true",
+    "1000 ms  task ended: killed",
+  ),
+  "tutorial-deadline-5-cleanup.ts": lines(
+    "   0 ms  careless: lost 3 pages: GreenletExit",
+    "   0 ms  kill took 0 ms with a 200 ms disk; killed as expected: true",
+    " 200 ms  careful: wrote 3 pages",
+    " 200 ms  kill took 200 ms with a 200 ms disk; killed as expected: true",
+    " 700 ms  careful: lost 3 pages: withTimeout(): timed out after 500 ms",
+    " 700 ms  kill took 500 ms with a 2000 ms disk; killed as expected: true",
+    " 700 ms  on disk: 3 pages",
+  ),
+
   // The reference pages' samples (docs/reference).
   "reference/core-error-handler.ts": lines(
     "reported (link): linked: a link callback that throws",
