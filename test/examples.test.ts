@@ -421,6 +421,7 @@ test("every code block in the docs that follows a link to an example is that exa
     f.endsWith(".md"),
   );
   const strict = new Set(strictDocs());
+  for (const doc of strict) assert.ok(docs.includes(doc), `${doc} is missing`);
   let checked = 0;
   for (const doc of docs) {
     const text = readFileSync(join(root, doc), "utf8");
@@ -438,4 +439,23 @@ test("every code block in the docs that follows a link to an example is that exa
     }
   }
   assert.ok(checked >= 2, `expected to check the tutorial's blocks, checked ${checked}`);
+});
+
+test("every output shown in tutorial chapters 2-4 is what the example linked before it prints", () => {
+  const chapters = readdirSync(join(root, "docs", "tutorial")).filter((f) => /^0[2-4]-.*\.md$/.test(f));
+  let checked = 0;
+  for (const chapter of chapters) {
+    const text = readFileSync(join(root, "docs", "tutorial", chapter), "utf8");
+    let example: string | undefined;
+    for (const match of text.matchAll(/\]\((?:\.\.\/)*examples\/([\w/-]+\.ts)\)|^```text\n([\s\S]*?)^```$/gm)) {
+      if (match[1] !== undefined) {
+        example = match[1];
+        continue;
+      }
+      assert.ok(example !== undefined && example in expected, `${chapter}: an output block that follows no example with a checked output`);
+      assert.equal(match[2], expected[example], `${chapter}: the output shown for examples/${example} is not what it prints`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 15, `expected to check the outputs of chapters 2-4, checked ${checked}`);
 });
