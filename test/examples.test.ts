@@ -23,9 +23,20 @@ const lines = (...text: string[]): string => text.map((line) => `${line}\n`).joi
 
 /** Exact outputs (stdout) of the examples whose output does not depend on the machine. */
 const expected: Record<string, string> = {
-  "request-fanout.ts": "recommendations: cancelled at the deadline\n[ 'profile/42: ok', 'orders/42: ok' ]\n",
   "readme.ts": "[ 'profile/42: ok', 'orders/42: ok' ]\n",
   "tutorial-kill.ts": "cleaned up\ntrue true GreenletExit\n",
+  // Tutorial, chapter 5 (docs/tutorial/05-sessions.md).
+  "tutorial-sessions.ts": lines(
+    "client: started job",
+    "client: progress 1",
+    "client: progress 2",
+    "client: progress 3",
+    "stats while connected: { sessions: 1, greenlets: 1, reaped: 0, stragglers: 0 }",
+    "server: job reaped (client namespace disconnect)",
+    "server: disconnected hook (client namespace disconnect), after the reaping",
+    "stats after the disconnect: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+    "stats after close: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+  ),
   "tutorial-switching.ts": ["spawned both; neither has run yet", "a step 1", "b step 1", "a step 2", "b step 2", "a step 3", ""].join("\n"),
 
   // Tutorial, chapter 2 (docs/tutorial/02-waiting-together.md).
@@ -402,12 +413,12 @@ test("every example whose output is checked exists", () => {
 });
 
 /**
- * Docs whose every ```ts (and ```js) block must be an excerpt of an example: tutorial chapters 1-4
+ * Docs whose every ```ts (and ```js) block must be an excerpt of an example: tutorial chapters 1-5
  * and the reference pages of the core, sync, queue and pool modules.
  */
 const strictDocs = (): string[] => [
   ...readdirSync(join(root, "docs", "tutorial"))
-    .filter((f) => /^0[1-4]-.*\.md$/.test(f))
+    .filter((f) => /^0[1-5]-.*\.md$/.test(f))
     .map((f) => join("docs", "tutorial", f)),
   ...["core", "sync", "queue", "pool"].map((page) => join("docs", "reference", `${page}.md`)),
 ];
@@ -441,8 +452,8 @@ test("every code block in the docs that follows a link to an example is that exa
   assert.ok(checked >= 2, `expected to check the tutorial's blocks, checked ${checked}`);
 });
 
-test("every output shown in tutorial chapters 2-4 is what the example linked before it prints", () => {
-  const chapters = readdirSync(join(root, "docs", "tutorial")).filter((f) => /^0[2-4]-.*\.md$/.test(f));
+test("every output shown in tutorial chapters 2-5 is what the example linked before it prints", () => {
+  const chapters = readdirSync(join(root, "docs", "tutorial")).filter((f) => /^0[2-5]-.*\.md$/.test(f));
   let checked = 0;
   for (const chapter of chapters) {
     const text = readFileSync(join(root, "docs", "tutorial", chapter), "utf8");
