@@ -343,6 +343,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   /** @internal Records the outcome; the first call wins. */
   _finish(ok: boolean, result: unknown): void {
     if (this._state === DEAD) return;
+    if (!ok && this.extra?.cancel?.aborted === true) result = unwrapAbort(result, this.extra.cancel.reason);
     const failed = !ok && !(result instanceof GreenletExit);
     this.flags = (this.flags & ~STATE) | DEAD | (failed ? FAILED : 0);
     this.args = undefined;
@@ -559,6 +560,19 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     const state = ["new", "scheduled", "running", "dead"][this._state];
     return `<${this.name} ${state}>`;
   }
+}
+
+/**
+ * A platform API given `g.signal` (Node's `timers/promises`, `events.once`, streams) rejects with an
+ * `AbortError` of its own whose `cause` is the signal's reason, where the library's waits reject
+ * with the reason itself. A killed greenlet that ends with such an error ends with the kill's
+ * reason, so a kill through `g.signal` counts the same as one through the library's waits.
+ */
+function unwrapAbort(error: unknown, reason: unknown): unknown {
+  if (error !== reason && error instanceof Error && error.name === "AbortError" && (error as { cause?: unknown }).cause === reason) {
+    return reason;
+  }
+  return error;
 }
 
 function isLinkTarget(value: unknown): value is LinkTarget {

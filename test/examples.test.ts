@@ -189,8 +189,8 @@ const expected: Record<string, string> = {
   "tutorial-deadline-3-platform.ts": lines(
     "fast: fast page",
     "killed fetch: true true | server saw the close: true",
-    "pause: failed with AbortError",
-    "pauseAsKill: killed",
+    "pause saw: AbortError, caused by the kill: true",
+    "pause ended: killed true",
     "withTimeout: true withTimeout(): timed out after 200 ms | server saw the close: true",
   ),
   "tutorial-deadline-4-uninterruptible.ts": lines(

@@ -395,6 +395,30 @@ describe("signal", () => {
     assert.equal(finished.signal.aborted, false);
   });
 
+  test("a kill that lands through g.signal in a platform API ends the greenlet as killed, not failed", async () => {
+    const { setTimeout: delay } = await import("node:timers/promises");
+    const reports = await captureReports(async () => {
+      const g = spawn(async (self) => {
+        await delay(60_000, undefined, { signal: self.signal }); // rejects with Node's own AbortError
+      });
+      await sleep(0);
+      await g.kill();
+      assert.equal(g.successful(), true);
+      assert.ok(g.value instanceof GreenletExit);
+      const custom = new Error("stop");
+      const h = spawn(async (self) => {
+        await delay(60_000, undefined, { signal: self.signal });
+      });
+      h.linkException(() => undefined);
+      await sleep(0);
+      await h.kill({ exception: custom });
+      assert.equal(h.exception, custom, "the kill's own exception, not the AbortError wrapping it");
+      await nextTurn();
+      await nextTurn();
+    });
+    assert.deepEqual(reports, []);
+  });
+
   test("a killed greenlet stays aborted: a wait in its own cleanup that passes it rejects at once", async () => {
     const outcomes: string[] = [];
     const g = spawn(async (self) => {
