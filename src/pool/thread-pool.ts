@@ -57,15 +57,11 @@ export interface ThreadPoolCloseOptions {
 
 type RunOptions = NonNullable<Parameters<Piscina["run"]>[1]>;
 
-async function runTask(g: Greenlet<unknown>, piscina: Piscina, data: unknown, name: string | undefined, transferList: RunOptions["transferList"]): Promise<unknown> {
-  try {
-    return await piscina.run(data, { name, transferList, signal: g.signal });
-  } catch (error) {
-    // piscina rejects an aborted task with its own AbortError; the greenlet ends with the kill's
-    // exception instead, so a plain kill counts as success, as for any other greenlet.
-    if (g._isAborted()) throw g._abortReason();
-    throw error;
-  }
+// piscina rejects an aborted task with its own AbortError whose `cause` is the signal's reason; a
+// killed greenlet ending with such an error ends with the kill's exception (see Greenlet), so a
+// plain kill counts as success, as for any other greenlet.
+function runTask(g: Greenlet<unknown>, piscina: Piscina, data: unknown, name: string | undefined, transferList: RunOptions["transferList"]): Promise<unknown> {
+  return piscina.run(data, { name, transferList, signal: g.signal });
 }
 
 function expireNever(): void {}
