@@ -8,6 +8,7 @@
  * finishes on its own.
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { CancelScope, CancelState, checkSignal, type AbortTarget, type SignalLike } from "./core/cancel.js";
 import { getClock, type TimerHandle } from "./core/clock.js";
 import { checkAtEndOfTurn, reportError, type Reportable } from "./core/hub.js";
@@ -314,7 +315,8 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     this.slot = this.args = undefined;
     let outcome: unknown;
     try {
-      if ((this.flags & ONE_ARG) !== 0) outcome = fn(this, args);
+      if (currentStorage !== undefined) outcome = currentStorage.run(this, invoke, this, fn, args, (this.flags & ONE_ARG) !== 0);
+      else if ((this.flags & ONE_ARG) !== 0) outcome = fn(this, args);
       else if (args === NO_ARGS) outcome = fn(this);
       else outcome = fn(this, ...(args as unknown[]));
     } catch (error) {
@@ -573,6 +575,27 @@ function unwrapAbort(error: unknown, reason: unknown): unknown {
     return reason;
   }
   return error;
+}
+
+/** Calls a greenlet's function with its arguments (the path taken when the current greenlet is tracked). */
+function invoke(g: Greenlet<any>, fn: (g: Greenlet<any>, ...args: unknown[]) => unknown, args: unknown, oneArg: boolean): unknown {
+  if (oneArg) return fn(g, args);
+  if (args === NO_ARGS) return fn(g);
+  return fn(g, ...(args as unknown[]));
+}
+
+// The running greenlet, tracked only once someone asks for it (getcurrent(), Local): principle 4,
+// no AsyncLocalStorage on the default path. Greenlets started before that are not tracked.
+let currentStorage: AsyncLocalStorage<Greenlet<any>> | undefined;
+
+/** @internal Turns tracking of the running greenlet on (once) and returns its storage. */
+export function _trackCurrent(): AsyncLocalStorage<Greenlet<any>> {
+  return (currentStorage ??= new AsyncLocalStorage<Greenlet<any>>());
+}
+
+/** @internal Whether tracking of the running greenlet is on. */
+export function _isTrackingCurrent(): boolean {
+  return currentStorage !== undefined;
 }
 
 function isLinkTarget(value: unknown): value is LinkTarget {

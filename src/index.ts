@@ -12,6 +12,7 @@ export {
   type Signal,
 } from "./greenlet.js";
 export { joinall, killall, type JoinAllOptions } from "./joinall.js";
+export { getcurrent, Local } from "./current.js";
 export { wait, iwait, type WaitManyOptions } from "./wait.js";
 export { sleep } from "./sleep.js";
 export { Timeout, withTimeout, type WithTimeoutOptions } from "./timeout.js";
