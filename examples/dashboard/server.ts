@@ -43,6 +43,8 @@ export interface DashboardOptions {
   redisUrl?: string;
   /** Grace period for session greenlets at disconnect and shutdown. Default 2000 ms. */
   graceMs?: number;
+  /** Milliseconds between two points of the shared feed. Default 100. */
+  feedIntervalMs?: number;
 }
 
 export interface Dashboard {
@@ -54,11 +56,11 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-/** Publishes a sine wave into the topic, ten points a second, until killed. */
-async function produceSine(g: Greenlet<void>, topic: Topic<FeedPoint>): Promise<void> {
+/** Publishes a sine wave into the topic, a point every `intervalMs`, until killed. */
+async function produceSine(g: Greenlet<void>, topic: Topic<FeedPoint>, intervalMs: number): Promise<void> {
   for (let seq = 0; ; seq++) {
     topic.publish({ seq, t: Date.now(), value: Math.sin(seq / 10) });
-    await sleep(100, { signal: g });
+    await sleep(intervalMs, { signal: g });
   }
 }
 
@@ -89,7 +91,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace },
     { graceMs: options.graceMs ?? 2000 },
   );
-  const producer = spawn(produceSine, context.topic);
+  const producer = spawn(produceSine, context.topic, options.feedIntervalMs ?? 100);
   producer.name = "feed-producer";
 
   await new Promise<void>((resolve, reject) => {
