@@ -386,6 +386,64 @@ const expected: Record<string, string> = {
   "reference/sync-semaphore.ts": lines(
     "25 pages, at most 10 downloads at once, 10 slots free",
   ),
+  "reference/socketio-acl.ts": lines(
+    "before the login: { error: { name: 'AccessDeniedError', message: 'event \"user message\" is not allowed' } }",
+    "bad login: { error: { name: 'ClientError', message: 'invalid token' } }",
+    "login: undefined",
+    "after the login: 'ada: hello'",
+  ),
+  "reference/socketio-call.ts": lines(
+    "client asked: delete 2 items? answering true",
+    "delete a, b: deleted 2",
+    "client asked: delete 2 items? answering false",
+    "delete c, d: kept",
+    "left: c d",
+    "after the end: true the session closed (client namespace disconnect)",
+  ),
+  "reference/socketio-errors.ts": lines(
+    "client error event: { name: 'InvalidEventNameError', message: 'invalid event name \"a.b\": expected a letter followed by letters, digits, spaces, \"_\" or \"-\"', event: 'a.b' }",
+    "a.b: ack { error: { name: 'InvalidEventNameError', message: 'invalid event name \"a.b\": expected a letter followed by letters, digits, spaces, \"_\" or \"-\"' } }",
+    "client error event: { name: 'UnknownEventError', message: 'unknown event \"strat\"', event: 'strat' }",
+    "strat: ack { error: { name: 'UnknownEventError', message: 'unknown event \"strat\"' } }",
+    "client error event: { name: 'AccessDeniedError', message: 'event \"reset\" is not allowed', event: 'reset' }",
+    "reset: ack { error: { name: 'AccessDeniedError', message: 'event \"reset\" is not allowed' } }",
+    "client error event: { name: 'ValidationError', message: 'invalid payload for event \"move\": [0].x: Invalid input: expected number, received string', event: 'move' }",
+    "move: ack { error: { name: 'ValidationError', message: 'invalid payload for event \"move\": [0].x: Invalid input: expected number, received string' } }",
+    "move: ack 'moved to 1,2'",
+    "client error event: { name: 'RoomFullError', message: 'room lobby is full', event: 'join' }",
+    "join: ack { error: { name: 'RoomFullError', message: 'room lobby is full' } }",
+    "server onError (handler, event crash): TypeError: cannot read the board",
+    "client error event: { name: 'InternalError', message: 'internal error', event: 'crash' }",
+    "crash: ack { error: { name: 'InternalError', message: 'internal error' } }",
+    "client error event: { name: 'RateLimitError', message: 'rate limit exceeded for event \"move\" (at most 4 events per 60000 ms)', event: 'move' }",
+    "move: ack { error: { name: 'RateLimitError', message: 'rate limit exceeded for event \"move\" (at most 4 events per 60000 ms)' } }",
+  ),
+  "reference/socketio-namespaces.ts": lines(
+    "/job-7: running",
+    "job-8 refused: unauthorized",
+    "{ sessions: 1, greenlets: 0, reaped: 0, stragglers: 0 }",
+  ),
+  "reference/socketio-nodes.ts": lines(
+    "bob, on node 2, heard: hello from node 1",
+    "node 1: { sessions: 1, greenlets: 1, reaped: 0, stragglers: 0 }",
+    "node 2: { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0 }",
+    "closed: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+    "closed: { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 }",
+  ),
+  "reference/socketio-overview.ts": lines(
+    "point 1",
+    "error event: { name: 'ClientError', message: 'already started', event: 'start' }",
+    "acks: started { error: { name: 'ClientError', message: 'already started' } }",
+    "stop acked: undefined { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0 }",
+    "server: a session of /cpu ended: server shutting down",
+    "closed: { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 }",
+  ),
+  "reference/socketio-spawn.ts": lines(
+    "client: changed notes.txt",
+    "watch ended",
+    "session ended: client namespace disconnect",
+    "{ sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+  ),
 };
 
 /** Examples that print to stderr on purpose, with what they print there. Every other one must not. */
@@ -414,13 +472,13 @@ test("every example whose output is checked exists", () => {
 
 /**
  * Docs whose every ```ts (and ```js) block must be an excerpt of an example: tutorial chapters 1-5
- * and the reference pages of the core, sync, queue and pool modules.
+ * and the reference pages of the core, sync, queue, pool and socketio modules.
  */
 const strictDocs = (): string[] => [
   ...readdirSync(join(root, "docs", "tutorial"))
     .filter((f) => /^0[1-5]-.*\.md$/.test(f))
     .map((f) => join("docs", "tutorial", f)),
-  ...["core", "sync", "queue", "pool"].map((page) => join("docs", "reference", `${page}.md`)),
+  ...["core", "sync", "queue", "pool", "socketio"].map((page) => join("docs", "reference", `${page}.md`)),
 ];
 
 // A markdown link to an example, the rest of its line, optionally one more line of text, a blank
