@@ -398,7 +398,7 @@ const expected: Record<string, string> = {
     "client asked: delete 2 items? answering false",
     "delete c, d: kept",
     "left: c d",
-    "after the end: true the session closed (client namespace disconnect)",
+    "after the end: true the session closed (server shutting down)",
   ),
   "reference/socketio-errors.ts": lines(
     "client error event: { name: 'InvalidEventNameError', message: 'invalid event name \"a.b\": expected a letter followed by letters, digits, spaces, \"_\" or \"-\"', event: 'a.b' }",
@@ -441,7 +441,6 @@ const expected: Record<string, string> = {
   "reference/socketio-spawn.ts": lines(
     "client: changed notes.txt",
     "watch ended",
-    "session ended: client namespace disconnect",
     "{ sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
   ),
 };

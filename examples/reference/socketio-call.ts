@@ -13,8 +13,6 @@ function deleteAll(ids: string[]) {
 }
 
 let lateCall!: Promise<unknown>;
-let sessionEnded!: () => void;
-const ended = new Promise<void>((resolve) => (sessionEnded = resolve));
 
 class ItemsNamespace extends BaseNamespace {
   async onDelete(ids: string[]) {
@@ -23,8 +21,7 @@ class ItemsNamespace extends BaseNamespace {
   }
 
   override disconnected() {
-    lateCall = this.call("confirm", ["still there?"]);
-    sessionEnded();
+    lateCall = this.call("confirm", ["still there?"]); // rejects at once: the session has ended
   }
 }
 
@@ -45,9 +42,7 @@ answer = false;
 console.log("delete c, d:", await client.emitWithAck("delete", ["c", "d"]));
 console.log("left:", [...items].join(" "));
 
-client.disconnect();
-await ended;
+await app.close(); // ends the session; resolves once its disconnected() hook has run
 await lateCall.catch((error: unknown) => console.log("after the end:", error instanceof SessionClosedError, (error as Error).message));
-
-await app.close();
+client.disconnect();
 await io.close();

@@ -9,9 +9,6 @@ import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { BaseNamespace, mount } from "greenthread/socketio";
 
-let sessionEnded!: () => void;
-const ended = new Promise<void>((resolve) => (sessionEnded = resolve));
-
 class FilesNamespace extends BaseNamespace {
   onWatch(path: string) {
     this.spawn(async (g) => {
@@ -21,11 +18,6 @@ class FilesNamespace extends BaseNamespace {
         console.log("watch ended"); // runs once when the session ends
       }
     });
-  }
-
-  override disconnected(reason: string) {
-    console.log(`session ended: ${reason}`);
-    sessionEnded();
   }
 }
 
@@ -43,9 +35,7 @@ await client.emitWithAck("watch", dir);
 await writeFile(join(dir, "notes.txt"), "hello");
 console.log("client: changed", await changed);
 client.disconnect();
-await ended;
+await app.close(); // resolves once every session is done, this one included
 console.log(app.stats());
-
-await app.close();
 await io.close();
 await rm(dir, { recursive: true });
