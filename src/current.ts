@@ -23,7 +23,7 @@ import { _trackCurrent, type Greenlet } from "./greenlet.js";
  * ```
  */
 export function getcurrent(): Greenlet<unknown> | undefined {
-  return _trackCurrent().getStore();
+  return _trackCurrent();
 }
 
 /** Where code running outside any greenlet keeps its values. */
@@ -55,7 +55,7 @@ export class Local<T> {
   }
 
   private key(): object {
-    return _trackCurrent().getStore() ?? OUTSIDE;
+    return _trackCurrent() ?? OUTSIDE;
   }
 
   /** This greenlet's value: what it `set`, else `init()` (stored), else undefined. */

@@ -588,9 +588,12 @@ function invoke(g: Greenlet<any>, fn: (g: Greenlet<any>, ...args: unknown[]) => 
 // no AsyncLocalStorage on the default path. Greenlets started before that are not tracked.
 let currentStorage: AsyncLocalStorage<Greenlet<any>> | undefined;
 
-/** @internal Turns tracking of the running greenlet on (once) and returns its storage. */
-export function _trackCurrent(): AsyncLocalStorage<Greenlet<any>> {
-  return (currentStorage ??= new AsyncLocalStorage<Greenlet<any>>());
+/**
+ * @internal Turns tracking of the running greenlet on (once) and returns the running greenlet.
+ * (Its type stays out of the declarations, so that users' types need no Node typings for it.)
+ */
+export function _trackCurrent(): Greenlet<unknown> | undefined {
+  return (currentStorage ??= new AsyncLocalStorage<Greenlet<any>>()).getStore();
 }
 
 /** @internal Whether tracking of the running greenlet is on. */
