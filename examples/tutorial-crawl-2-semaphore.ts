@@ -2,23 +2,8 @@
 // guards every fetch; and robots.txt is fetched once, under a Lock, however many greenlets ask for
 // it at the same moment.
 import { Group, Lock, Semaphore, getClock, joinall, sleep, spawn, type Greenlet, type Signal } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
+import { log, site } from "./tutorial-common.js";
 
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
-
-// A small web site, served from memory: each page takes `ms` to fetch and links to others.
-const site: Record<string, { ms: number; links: string[] }> = {
-  "/": { ms: 100, links: ["/docs", "/blog", "/about"] },
-  "/docs": { ms: 200, links: ["/docs/install", "/docs/api", "/"] },
-  "/blog": { ms: 300, links: ["/blog/1", "/blog/2", "/blog/3"] },
-  "/about": { ms: 100, links: ["/"] },
-  "/docs/install": { ms: 100, links: ["/docs"] },
-  "/docs/api": { ms: 400, links: ["/docs"] },
-  "/blog/1": { ms: 200, links: ["/blog"] },
-  "/blog/2": { ms: 200, links: ["/blog", "/blog/1"] },
-  "/blog/3": { ms: 200, links: ["/blog"] },
-};
 let fetching = 0;
 let most = 0;
 async function fetchPage(signal: Signal, url: string): Promise<string[]> {

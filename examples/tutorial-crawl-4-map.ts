@@ -1,10 +1,7 @@
 // Tutorial, chapter 3, step 4: when the list of URLs is known up front (a sitemap), map() and its
 // streaming forms run one greenlet per item through the pool, at most two at a time.
-import { Pool, getClock, sleep, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { Pool, sleep, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 const latency: Record<string, number> = { "/": 100, "/docs": 200, "/blog": 300, "/about": 100, "/docs/api": 400 };
 const sitemap = ["/docs/api", "/", "/docs", "/blog", "/about"];

@@ -1,24 +1,9 @@
 // Tutorial, chapter 4, step 1: one Timeout as the budget of the whole crawl. It is handed as the
 // signal to every wait of the main program in turn; when it fires, the wait in progress rejects
 // with the Timeout's error, and the program stops the crawl.
-import { Pool, Queue, Timeout, getClock, sleep, spawn, type Greenlet, type Signal } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
+import { Pool, Queue, Timeout, sleep, spawn, type Greenlet, type Signal } from "greenthread";
+import { log, site } from "./tutorial-common.js";
 
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
-
-// A small web site, served from memory: each page takes `ms` to fetch and links to others.
-const site: Record<string, { ms: number; links: string[] }> = {
-  "/": { ms: 100, links: ["/docs", "/blog", "/about"] },
-  "/docs": { ms: 200, links: ["/docs/install", "/docs/api", "/"] },
-  "/blog": { ms: 300, links: ["/blog/1", "/blog/2", "/blog/3"] },
-  "/about": { ms: 100, links: ["/"] },
-  "/docs/install": { ms: 100, links: ["/docs"] },
-  "/docs/api": { ms: 400, links: ["/docs"] },
-  "/blog/1": { ms: 200, links: ["/blog"] },
-  "/blog/2": { ms: 200, links: ["/blog", "/blog/1"] },
-  "/blog/3": { ms: 200, links: ["/blog"] },
-};
 async function fetchPage(signal: Signal, url: string): Promise<string[]> {
   await sleep(site[url]!.ms, { signal });
   return site[url]!.links;

@@ -2,10 +2,7 @@
 // gives up quietly (timeoutValue: null); the page as a whole gets a deadline of its own, which
 // wins whenever it is the shorter, with its own error, unchanged.
 import { TimeoutError, getClock, sleep, withTimeout, type Signal } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { log } from "./tutorial-common.js";
 
 // A flaky server: the first attempt at a page is slow, later ones are fast, except for /slow.
 const attempts = new Map<string, number>();

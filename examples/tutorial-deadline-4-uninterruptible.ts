@@ -1,11 +1,8 @@
 // Tutorial, chapter 4, step 4: what a kill cannot interrupt. A kill lands at the library's waits
 // (and at platform calls given g.signal); an await on any other promise runs to its end. The
 // killer learns it from kill({ timeout }), and the kill lands at the greenlet's next switch point.
-import { GreenletExit, getClock, sleep, spawn, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { GreenletExit, sleep, spawn, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 // A client library that takes no signal: to the greenlet, a promise it cannot cancel.
 function legacyLookup(): Promise<string> {

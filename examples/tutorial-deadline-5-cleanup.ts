@@ -2,10 +2,7 @@
 // writes them out when it is killed. A killed greenlet stays aborted, so a cleanup wait given
 // { signal: g } fails at once; the cleanup gets a deadline of its own instead.
 import { Queue, getClock, sleep, spawn, withTimeout, type Greenlet, type Signal } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { log } from "./tutorial-common.js";
 
 const disk: string[] = [];
 async function writeToDisk(signal: Signal, pages: string[], diskMs: number): Promise<void> {

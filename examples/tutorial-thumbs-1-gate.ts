@@ -1,10 +1,7 @@
 // Tutorial, chapter 2, step 1: an Event as a start gate. The workers park on `ready` until the
 // service has warmed up; one set() wakes them all, in the order they started waiting.
-import { Event, getClock, joinall, sleep, spawn, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true }); // time moves only when every greenlet waits: no real delays
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { Event, joinall, sleep, spawn, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 const ready = new Event();
 

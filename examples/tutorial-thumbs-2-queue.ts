@@ -1,11 +1,8 @@
 // Tutorial, chapter 2, step 2: a bounded Queue between the submitter and two workers. The
 // submitter feels backpressure when two jobs wait; a job put while a worker is already waiting goes
 // straight to that worker.
-import { Event, Queue, getClock, killall, sleep, spawn, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { Event, Queue, killall, sleep, spawn, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 const ready = new Event();
 const jobs = new Queue<string>(2); // room for two waiting jobs

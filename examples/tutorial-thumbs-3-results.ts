@@ -1,10 +1,7 @@
 // Tutorial, chapter 2, step 3: every job carries an AsyncResult, so the client that submitted it
 // can wait for its own thumbnail, or for its own error.
-import { AsyncResult, Queue, getClock, joinall, killall, sleep, spawn, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { AsyncResult, Queue, joinall, killall, sleep, spawn, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 interface Job {
   image: string;

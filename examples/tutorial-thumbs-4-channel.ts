@@ -1,11 +1,8 @@
 // Tutorial, chapter 2, step 4: one uploader, fed through a Channel. A Channel has no buffer: a
 // worker's put() resolves only once the uploader has taken the thumbnail, so a worker never runs
 // ahead of the upload, and no thumbnail piles up in memory.
-import { AsyncResult, Channel, Queue, getClock, joinall, killall, sleep, spawn, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { AsyncResult, Channel, Queue, joinall, killall, sleep, spawn, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 interface Job {
   image: string;

@@ -1,11 +1,8 @@
 // Tutorial, chapter 2, step 5: closing the service without losing work. shutdown() refuses new
 // jobs and wakes blocked submitters with QueueShutDownError; the workers drain what was queued,
 // then their loops end; only then is the upload channel shut down. No greenlet is killed.
-import { AsyncResult, Channel, Queue, QueueShutDownError, getClock, joinall, sleep, spawn, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { AsyncResult, Channel, Queue, QueueShutDownError, joinall, sleep, spawn, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 interface Job {
   image: string;

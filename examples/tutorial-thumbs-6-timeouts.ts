@@ -1,11 +1,8 @@
 // Tutorial, chapter 2, step 6: timeouts against cancellation. A wait that runs out of its own time
 // ends with the call's documented sentinel or error; a wait whose signal aborts rejects with the
 // signal's reason, unchanged, so the client can always tell which of the two happened.
-import { AsyncResult, Channel, Queue, Timeout, getClock, joinall, sleep, spawn, type Greenlet } from "greenthread";
-import { installVirtualClock } from "greenthread/testing";
-
-installVirtualClock({ autojump: true });
-const log = (message: string): void => console.log(`${String(getClock().now()).padStart(4)} ms  ${message}`);
+import { AsyncResult, Channel, Queue, Timeout, joinall, sleep, spawn, type Greenlet } from "greenthread";
+import { log } from "./tutorial-common.js";
 
 interface Job {
   image: string;
