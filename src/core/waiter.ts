@@ -57,8 +57,12 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
     return this.resolveFn === undefined;
   }
 
-  /** Arms the own timeout (ms, or undefined for none) and the abort registration. */
+  /**
+   * Arms the own timeout (ms, or undefined for none) and the abort registration. Does nothing on a
+   * wait that settled already (a watched source that was ready at once), so nothing is left armed.
+   */
   arm(timeout: number | undefined, signal: SignalLike | undefined): this {
+    if (this.resolveFn === undefined) return this;
     if (signal !== undefined) {
       this.signal = signal;
       if (signal instanceof CancelScope) signal._subscribe(this);

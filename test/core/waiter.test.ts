@@ -59,3 +59,16 @@ test("waits that pass a greenlet or a Timeout as signal unregister when they set
     await owner.kill();
     assert.equal(clock.pendingTimers, 0);
   }));
+
+test("arming a wait that settled already arms nothing: no timer, no abort registration", () =>
+  withVirtualClock(async (clock) => {
+    const { Waiter } = await import("../../src/core/waiter.js");
+    const { getEventListeners } = await import("node:events");
+    const controller = new AbortController();
+    const waiter = new Waiter<string>(() => undefined);
+    waiter.resolve("done");
+    waiter.arm(1000, controller.signal);
+    assert.equal(clock.pendingTimers, 0);
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+    assert.equal(await waiter.promise, "done");
+  }));
