@@ -63,7 +63,6 @@ test("waits that pass a greenlet or a Timeout as signal unregister when they set
 test("arming a wait that settled already arms nothing: no timer, no abort registration", () =>
   withVirtualClock(async (clock) => {
     const { Waiter } = await import("../../src/core/waiter.js");
-    const { getEventListeners } = await import("node:events");
     const controller = new AbortController();
     const waiter = new Waiter<string>(() => undefined);
     waiter.resolve("done");
