@@ -55,12 +55,26 @@ export function setErrorHandler(fn: ErrorHandler): ErrorHandler {
 /** Hands one failure to the error handler. Never throws. */
 export function reportError(error: unknown, context: ErrorContext): void {
   debug("report %s %s", context.kind, context.greenlet?.name ?? "");
+  callHandler(handler, defaultErrorHandler, "error handler", error, context);
+}
+
+/**
+ * Calls a user's error handler and never throws: a handler that throws is itself written to
+ * stderr (as kind `handlerKind`), followed by the error it was given, through `fallback`.
+ */
+export function callHandler<C>(
+  handle: (error: unknown, context: C) => void,
+  fallback: (error: unknown, context: C) => void,
+  handlerKind: string,
+  error: unknown,
+  context: C,
+): void {
   try {
-    handler(error, context);
+    handle(error, context);
   } catch (handlerError) {
     try {
-      defaultErrorHandler(handlerError, { kind: "error handler" });
-      defaultErrorHandler(error, context);
+      defaultErrorHandler(handlerError, { kind: handlerKind });
+      fallback(error, context);
     } catch {
       // stderr itself failed; there is nowhere left to report to.
     }

@@ -3,7 +3,7 @@
  * for it), the operator gets the full error through the app's `onError`.
  * @module
  */
-import { defaultErrorHandler } from "../core/hub.js";
+import { callHandler } from "../core/hub.js";
 import type { Greenlet } from "../greenlet.js";
 import {
   AccessDeniedError,
@@ -67,16 +67,7 @@ export const defaultSocketErrorHandler: SocketErrorHandler = (error, context) =>
 
 /** Calls `handler`; never throws (a throwing handler is reported on stderr with the original error). */
 export function callErrorHandler(handler: SocketErrorHandler, error: unknown, context: SocketErrorContext): void {
-  try {
-    handler(error, context);
-  } catch (handlerError) {
-    try {
-      defaultErrorHandler(handlerError, { kind: "socketio onError" });
-      defaultSocketErrorHandler(error, context);
-    } catch {
-      // stderr itself failed; there is nowhere left to report to.
-    }
-  }
+  callHandler(handler, defaultSocketErrorHandler, "socketio onError", error, context);
 }
 
 /** The shape a client receives for a failure. */
