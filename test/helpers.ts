@@ -69,3 +69,17 @@ export async function captureStderr(body: () => Promise<void> | void): Promise<s
   }
   return written;
 }
+
+/** Runs `body` and returns the process warnings emitted while it ran (and on the turn after). */
+export async function captureWarnings(body: () => Promise<void> | void): Promise<Error[]> {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(warning);
+  process.on("warning", onWarning);
+  try {
+    await body();
+    await nextTurn(); // process warnings are emitted on a later tick
+  } finally {
+    process.off("warning", onWarning);
+  }
+  return warnings;
+}

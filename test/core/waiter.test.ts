@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { Timeout, sleep, spawn } from "../../src/index.js";
-import { withVirtualClock } from "../helpers.js";
+import { captureWarnings, withVirtualClock } from "../helpers.js";
 
 /** A greenlet that waits, without any timer, until it is killed. */
 function parked() {
@@ -13,10 +13,7 @@ function parked() {
 
 test("100,000 sequential waits on one long-lived AbortSignal leave no abort listener and no warning", () =>
   withVirtualClock(async (clock) => {
-    const warnings: Error[] = [];
-    const onWarning = (w: Error) => warnings.push(w);
-    process.on("warning", onWarning);
-    try {
+    const warnings = await captureWarnings(async () => {
       const controller = new AbortController();
       const g = parked();
       for (let i = 0; i < 100_000; i++) {
@@ -35,11 +32,9 @@ test("100,000 sequential waits on one long-lived AbortSignal leave no abort list
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal(getEventListeners(controller.signal, "abort").length, 0);
       assert.equal(clock.pendingTimers, 0);
-      assert.deepEqual(warnings.map((w) => w.name), []);
       await g.kill();
-    } finally {
-      process.off("warning", onWarning);
-    }
+    });
+    assert.deepEqual(warnings.map((w) => w.name), []);
   }));
 
 test("waits that pass a greenlet or a Timeout as signal unregister when they settle", () =>
