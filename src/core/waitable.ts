@@ -54,25 +54,11 @@ export class WatcherList {
     if (i >= 0) items.splice(i, 1);
   }
 
-  get size(): number {
-    return this.items === null ? 0 : this.items.length;
-  }
-
   /** Notifies every watcher once, in the order they were added, and forgets them all. */
   notifyAll(source: Waitable): void {
     const items = this.items;
     if (items === null) return;
     this.items = null;
     for (let i = 0; i < items.length; i++) items[i]!.notify(source);
-  }
-
-  /** Notifies and forgets the first watcher only; false when there was none. */
-  notifyOne(source: Waitable): boolean {
-    const items = this.items;
-    if (items === null || items.length === 0) return false;
-    const first = items.shift()!;
-    if (items.length === 0) this.items = null;
-    first.notify(source);
-    return true;
   }
 }
