@@ -1,20 +1,31 @@
 /**
- * What `mount()` learns from a namespace class, once: its reachable handlers with their schemas,
- * and its initial ACL. Mistakes in `static acl` and `static schemas` are thrown at `mount()`,
- * not discovered when a client sends an event.
+ * What `mount()` learns from a namespace class, once: its reachable handlers with their schemas
+ * (and its `static events` table and `onAny` catch-all), its initial ACL, and the settings it
+ * overrides. Mistakes in any static field are thrown at `mount()`, not discovered when a client
+ * sends an event.
  * @module
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { describe } from "../core/validate.js";
 import { HandlerTable, collectHandlers, normaliseEvent, type Handler } from "./dispatch.js";
+import { MAX_EVENT_NAME_LENGTH } from "./errors.js";
+import { checkRateLimits, type RateLimit } from "./limits.js";
 import { BaseNamespace, type NamespaceClass } from "./namespace.js";
+import { checkClassSettings, type ClassSettings } from "./options.js";
 
 export interface ClassInfo {
   readonly cls: NamespaceClass;
   readonly table: HandlerTable;
   /** The normalised `static acl`, or null when the class has none. */
   readonly acl: ReadonlySet<string> | null;
+  /** The settings the class overrides (`static graceMs`, …). */
+  readonly settings: ClassSettings;
+  /** `static rateLimits` by normalised event key, or null. */
+  readonly rateLimits: ReadonlyMap<string, RateLimit> | null;
 }
+
+/** The method that receives every valid event no other handler answers to. */
+const CATCH_ALL = "onAny";
 
 const cache = new WeakMap<NamespaceClass, ClassInfo>();
 
@@ -36,6 +47,30 @@ export function classInfo(call: string, where: string, cls: unknown): ClassInfo 
   if (known !== undefined) return known;
   const ns = cls as NamespaceClass;
   const methods = collectHandlers(ns, BaseNamespace);
+  // onAny is the catch-all, not the handler of an event "any": it receives the event name first.
+  const catchAll = methods.get(CATCH_ALL);
+  methods.delete(CATCH_ALL);
+
+  // `static events`: exact event names mapped to handler methods.
+  const exactNames = new Map<string, string>();
+  if (ns.events !== undefined) {
+    if (ns.events === null || typeof ns.events !== "object" || Array.isArray(ns.events)) {
+      throw new TypeError(`${call}: expected ${ns.name}.events to be an object mapping event names to handler method names, got ${describe(ns.events)}`);
+    }
+    for (const [event, method] of Object.entries(ns.events as Record<string, unknown>)) {
+      if (event.length === 0 || event.length > MAX_EVENT_NAME_LENGTH) {
+        throw new TypeError(`${call}: expected the keys of ${ns.name}.events to be event names of 1 to ${MAX_EVENT_NAME_LENGTH} characters, got ${describe(event)}`);
+      }
+      if (typeof method !== "string" || !methods.has(method)) {
+        throw new TypeError(
+          `${call}: expected ${ns.name}.events[${JSON.stringify(event)}] to name an on… handler method of ${ns.name}, got ${describe(method)}`,
+        );
+      }
+      exactNames.set(event, method);
+    }
+  }
+  const keyOf = (argument: string, event: unknown): string =>
+    typeof event === "string" && exactNames.has(event) ? exactNames.get(event)! : normaliseEvent(call, argument, event);
 
   const schemas = new Map<string, StandardSchemaV1>();
   if (ns.schemas !== undefined) {
@@ -43,15 +78,16 @@ export function classInfo(call: string, where: string, cls: unknown): ClassInfo 
       throw new TypeError(`${call}: expected ${ns.name}.schemas to be an object of Standard Schemas, got ${describe(ns.schemas)}`);
     }
     for (const [event, schema] of Object.entries(ns.schemas)) {
-      const key = normaliseEvent(call, `a key of ${ns.name}.schemas`, event);
+      const key = keyOf(`a key of ${ns.name}.schemas`, event);
       if (!isSchema(schema)) {
         throw new TypeError(`${call}: expected ${ns.name}.schemas[${JSON.stringify(event)}] to be a Standard Schema, got ${describe(schema)}`);
       }
       if (schemas.has(key)) {
         throw new TypeError(`${call}: ${ns.name}.schemas has two keys for the event handled by ${key}()`);
       }
-      // A schema for a handler that does not exist is a typo that would leave the real one unchecked.
-      if (!methods.has(key)) {
+      // A schema for a handler that does not exist is a typo that would leave the real one
+      // unchecked; with a catch-all, every valid name has a handler.
+      if (!methods.has(key) && catchAll === undefined) {
         throw new TypeError(`${call}: ${ns.name}.schemas[${JSON.stringify(event)}] names no handler (expected a method ${key})`);
       }
       schemas.set(key, schema);
@@ -61,12 +97,20 @@ export function classInfo(call: string, where: string, cls: unknown): ClassInfo 
   let acl: Set<string> | null = null;
   if (ns.acl !== undefined) {
     if (!Array.isArray(ns.acl)) throw new TypeError(`${call}: expected ${ns.name}.acl to be an array of event names, got ${describe(ns.acl)}`);
-    acl = new Set(ns.acl.map((event: unknown, i) => normaliseEvent(call, `${ns.name}.acl[${i}]`, event)));
+    acl = new Set(ns.acl.map((event: unknown, i) => keyOf(`${ns.name}.acl[${i}]`, event)));
   }
 
+  const settings = checkClassSettings(call, ns.name, ns);
+  const rateLimits = ns.rateLimits === undefined ? null : checkRateLimits(call, ns.name, ns.rateLimits, keyOf);
+
   const handlers = new Map<string, Handler>();
-  for (const [key, method] of methods) handlers.set(key, { key, method, schema: schemas.get(key) });
-  const info: ClassInfo = { cls: ns, table: new HandlerTable(handlers), acl };
+  for (const [key, method] of methods) handlers.set(key, { key, method, schema: schemas.get(key), catchAll: false });
+  const exact = new Map<string, Handler>();
+  for (const [event, method] of exactNames) exact.set(event, handlers.get(method)!);
+  const anySchemas = new Map<string, StandardSchemaV1>();
+  for (const [key, schema] of schemas) if (!handlers.has(key)) anySchemas.set(key, schema);
+  const table = new HandlerTable(handlers, exact, catchAll === undefined ? null : { method: catchAll, schemas: anySchemas });
+  const info: ClassInfo = { cls: ns, table, acl, settings, rateLimits };
   cache.set(ns, info);
   return info;
 }

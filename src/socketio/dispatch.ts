@@ -1,6 +1,7 @@
 /**
- * Event names and handler lookup: `"user message"`, `"user_message"`, `"user-message"` and
- * `"userMessage"` all name the method `onUserMessage`.
+ * Event names and handler lookup: `"user message"`, `"user_message"`, `"user-message"`,
+ * `"user:message"`, `"user.message"` and `"userMessage"` all name the method `onUserMessage`; a
+ * class's `static events` table can name the method for an exact event name instead.
  *
  * What is reachable is decided once per class, from the class's own code: prototype methods named
  * `on[A-Z]…` defined by a class strictly below `BaseNamespace`. Everything else (instance fields,
@@ -11,18 +12,20 @@
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { describe } from "../core/validate.js";
+import { MAX_EVENT_NAME_LENGTH } from "./errors.js";
 
-/** What a client event name must look like. */
-export const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_ -]*$/;
-const SEPARATORS = /[ _-]+/;
+/** What a client event name must look like (and be at most {@link MAX_EVENT_NAME_LENGTH} characters long). */
+export const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_ :.-]*$/;
+const SEPARATORS = /[ _:.-]+/;
 const HANDLER_NAME = /^on[A-Z]/;
 
 /**
  * The handler method's name for a valid event name, or undefined when the name is invalid
- * (not a string, or not matching {@link EVENT_NAME}).
+ * (not a string, longer than {@link MAX_EVENT_NAME_LENGTH}, or not matching {@link EVENT_NAME}).
+ * The length is checked first, so no regular expression ever runs over a long client string.
  */
 export function handlerName(event: unknown): string | undefined {
-  if (typeof event !== "string" || !EVENT_NAME.test(event)) return undefined;
+  if (typeof event !== "string" || event.length > MAX_EVENT_NAME_LENGTH || !EVENT_NAME.test(event)) return undefined;
   let name = "on";
   for (const part of event.split(SEPARATORS)) {
     if (part.length > 0) name += part[0]!.toUpperCase() + part.slice(1);
@@ -38,7 +41,7 @@ export function normaliseEvent(call: string, argument: string, event: unknown): 
   const name = handlerName(event);
   if (name === undefined) {
     throw new TypeError(
-      `${call}: expected ${argument} to be an event name (a letter, then letters, digits, spaces, "_" or "-"), got ${describe(event)}`,
+      `${call}: expected ${argument} to be an event name (a letter, then letters, digits, spaces, "_", "-", ":" or ".", at most ${MAX_EVENT_NAME_LENGTH} characters), got ${describe(event)}`,
     );
   }
   return name;
@@ -46,37 +49,73 @@ export function normaliseEvent(call: string, argument: string, event: unknown): 
 
 /** One reachable handler. */
 export interface Handler {
-  /** The method's name, which is also the normalised event name (ACL entries, schema keys). */
+  /** The normalised event name: the ACL entry, schema key and per-event limit key of this event. */
   readonly key: string;
   readonly method: (...args: unknown[]) => unknown;
   readonly schema: StandardSchemaV1 | undefined;
+  /** True for the class's `onAny`: it receives the event name before the arguments. */
+  readonly catchAll: boolean;
 }
 
-/** How many distinct client event names a table remembers; beyond that, lookups are computed. */
-const CACHE_LIMIT = 1024;
+/**
+ * How many client spellings a table remembers, and how many characters they may add up to.
+ * Only spellings that resolve to a handler are remembered: a name that resolves to nothing costs
+ * its lookup and leaves nothing behind.
+ */
+const CACHE_ENTRIES = 1024;
+const CACHE_CHARS = 64 * 1024;
 
-/** The handlers of one namespace class, and a cache of the client spellings seen so far. */
+/** The handlers of one namespace class, and a bounded cache of the client spellings that reach them. */
 export class HandlerTable {
   private readonly byKey: Map<string, Handler>;
-  // Spelling → handler (or null: a valid name with no handler). Bounded, since the spellings
-  // come from clients.
-  private readonly seen = new Map<string, Handler | null>();
+  /** Event names the class maps to a method explicitly (`static events`), matched exactly. */
+  private readonly exact: Map<string, Handler>;
+  /** The class's `onAny`, when it has one; schemas of events only it handles, by key. */
+  private readonly catchAll: { method: (...args: unknown[]) => unknown; schemas: Map<string, StandardSchemaV1> } | null;
+  private readonly seen = new Map<string, Handler>();
+  private seenChars = 0;
 
-  constructor(handlers: Map<string, Handler>) {
+  constructor(
+    handlers: Map<string, Handler>,
+    exact: Map<string, Handler> = new Map(),
+    catchAll: { method: (...args: unknown[]) => unknown; schemas: Map<string, StandardSchemaV1> } | null = null,
+  ) {
     this.byKey = handlers;
+    this.exact = exact;
+    this.catchAll = catchAll;
   }
 
-  /** The handler for a client's event name; null when the name is valid but unknown; undefined when invalid. */
+  /**
+   * The handler for a client's event name; null when the name is valid but nothing handles it;
+   * undefined when it is invalid (over-long names are undefined without being looked at).
+   */
   lookup(event: unknown): Handler | null | undefined {
-    if (typeof event === "string") {
-      const cached = this.seen.get(event);
-      if (cached !== undefined) return cached;
-    }
+    if (typeof event !== "string" || event.length > MAX_EVENT_NAME_LENGTH) return undefined;
+    const cached = this.seen.get(event);
+    if (cached !== undefined) return cached;
+    const mapped = this.exact.get(event);
+    if (mapped !== undefined) return mapped;
     const key = handlerName(event);
     if (key === undefined) return undefined;
-    const handler = this.byKey.get(key) ?? null;
-    if (this.seen.size < CACHE_LIMIT) this.seen.set(event as string, handler);
+    const handler = this.byKey.get(key);
+    if (handler === undefined) {
+      const any = this.catchAll;
+      return any === null ? null : { key, method: any.method, schema: any.schemas.get(key), catchAll: true };
+    }
+    if (this.seen.size < CACHE_ENTRIES && this.seenChars + event.length <= CACHE_CHARS) {
+      this.seen.set(event, handler);
+      this.seenChars += event.length;
+    }
     return handler;
+  }
+
+  /** The normalised key of an event name given by the application: its `static events` mapping, else the rule. */
+  keyOf(call: string, argument: string, event: unknown): string {
+    if (typeof event === "string") {
+      const mapped = this.exact.get(event);
+      if (mapped !== undefined) return mapped.key;
+    }
+    return normaliseEvent(call, argument, event);
   }
 
   /** The handler for a normalised key. */
@@ -86,6 +125,11 @@ export class HandlerTable {
 
   get size(): number {
     return this.byKey.size;
+  }
+
+  /** Spellings remembered and their characters: what the cache costs (for tests). */
+  get cached(): { entries: number; chars: number } {
+    return { entries: this.seen.size, chars: this.seenChars };
   }
 }
 

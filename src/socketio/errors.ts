@@ -7,6 +7,49 @@
  */
 
 /**
+ * The longest event name the layer looks at, in characters. A longer name is refused with
+ * {@link InvalidEventNameError} before any lookup, and never echoed back.
+ */
+export const MAX_EVENT_NAME_LENGTH = 128;
+
+/** How many characters of a refused event name a report shows; a longer one is cut and ends in "…". */
+export const SHOWN_NAME_LENGTH = 32;
+
+/**
+ * A refused name as reports show it: `JSON`-quotable, at most {@link SHOWN_NAME_LENGTH}
+ * characters (cut ones end in "…").
+ * @internal
+ */
+export function shownName(event: string): string {
+  return event.length <= SHOWN_NAME_LENGTH ? event : `${event.slice(0, SHOWN_NAME_LENGTH)}…`;
+}
+
+/**
+ * The message of a refusal. One place builds them, so the layer's refusal path can send a report
+ * without constructing an error (no stack to capture) and still say exactly what the error
+ * class would. A name is shown at most {@link SHOWN_NAME_LENGTH} characters long.
+ * @internal
+ */
+export function refusalMessage(kind: "unknown" | "invalid" | "denied" | "rate" | "backlog", event: string, a?: number, b?: number): string {
+  if (kind === "invalid" && event.length > MAX_EVENT_NAME_LENGTH) {
+    return `invalid event name: ${event.length} characters, expected at most ${MAX_EVENT_NAME_LENGTH}`;
+  }
+  const shown = JSON.stringify(shownName(event));
+  switch (kind) {
+    case "unknown":
+      return `unknown event ${shown}`;
+    case "invalid":
+      return `invalid event name ${shown}: expected a letter followed by letters, digits, spaces, "_", "-", ":" or "."`;
+    case "denied":
+      return `event ${shown} is not allowed`;
+    case "rate":
+      return `rate limit exceeded for event ${shown}` + (a === undefined ? "" : ` (at most ${a} events per ${b} ms)`);
+    case "backlog":
+      return `event ${shown} refused: the session already has ${a} events waiting`;
+  }
+}
+
+/**
  * An error meant for the client: a handler that throws one (or a subclass) sends its `name` and
  * `message` to the client. Any other error reaches the client masked as `InternalError` (unless
  * the app runs with `exposeErrors: true`) and goes in full to the app's `onError`.
@@ -57,13 +100,15 @@ export class SessionClosedError extends Error {
 export class UnknownEventError extends Error {
   override name = "UnknownEventError";
   constructor(readonly event: string) {
-    super(`unknown event ${JSON.stringify(event)}`);
+    super(refusalMessage("unknown", event));
   }
 }
 
 /**
- * A client event whose name is not a valid event name: not a string, or not matching
- * `/^[A-Za-z][A-Za-z0-9_ -]*$/`. `event` is the name as a string. Sent to the client.
+ * A client event whose name is not a valid event name: not a string, longer than
+ * {@link MAX_EVENT_NAME_LENGTH} characters, or not matching `/^[A-Za-z][A-Za-z0-9_ :.-]*$/`.
+ * `event` is the name as a string, cut to {@link SHOWN_NAME_LENGTH} characters; a name over the
+ * length limit is never echoed (its message gives only its length). Sent to the client.
  * @example
  * ```ts
  * socket.emit("__proto__"); // the client's "error" event: { name: "InvalidEventNameError", event: "__proto__", … }
@@ -71,8 +116,10 @@ export class UnknownEventError extends Error {
  */
 export class InvalidEventNameError extends Error {
   override name = "InvalidEventNameError";
-  constructor(readonly event: string) {
-    super(`invalid event name ${JSON.stringify(event)}: expected a letter followed by letters, digits, spaces, "_" or "-"`);
+  readonly event: string;
+  constructor(event: string) {
+    super(refusalMessage("invalid", event));
+    this.event = shownName(event);
   }
 }
 
@@ -88,7 +135,7 @@ export class InvalidEventNameError extends Error {
 export class AccessDeniedError extends Error {
   override name = "AccessDeniedError";
   constructor(readonly event: string) {
-    super(`event ${JSON.stringify(event)} is not allowed`);
+    super(refusalMessage("denied", event));
   }
 }
 
@@ -130,10 +177,50 @@ export class RateLimitError extends Error {
     /** The window, in milliseconds. */
     readonly interval?: number,
   ) {
-    super(
-      `rate limit exceeded for event ${JSON.stringify(event)}` +
-        (intervalCap === undefined ? "" : ` (at most ${intervalCap} events per ${interval} ms)`),
-    );
+    super(refusalMessage("rate", event, intervalCap, interval));
+  }
+}
+
+/**
+ * A client event refused because its session already holds the most events it may keep waiting
+ * (`maxQueued`: behind an async `initialize()`, behind the per-turn fairness budget, or for a
+ * `concurrency` slot). Nothing is dropped silently: the client hears of each refusal. Sent to the
+ * client.
+ * @example
+ * ```ts
+ * mount(io, { "/jobs": Jobs }, { concurrency: 1, maxQueued: 100 }); // a 101st waiting event is refused
+ * ```
+ */
+export class BacklogFullError extends Error {
+  override name = "BacklogFullError";
+  constructor(
+    readonly event: string,
+    /** How many events may wait per session. */
+    readonly maxQueued: number,
+  ) {
+    super(refusalMessage("backlog", event, maxQueued));
+  }
+}
+
+/**
+ * A handler running under a `concurrency` limit did not settle within `handlerTimeout` ms: its
+ * slot is given to the next event, its ack settles with this error, and the operator gets it
+ * through `onError` (kind `"handler"`), since a handler that hangs is a server bug. The handler
+ * itself keeps running (JavaScript cannot stop an `await`); its late result is ignored.
+ * The client sees this name and message (they reveal nothing of the handler).
+ * @example
+ * ```ts
+ * mount(io, { "/jobs": Jobs }, { concurrency: 1, handlerTimeout: 10_000 });
+ * ```
+ */
+export class HandlerTimeoutError extends Error {
+  override name = "HandlerTimeoutError";
+  constructor(
+    readonly event: string,
+    /** The limit, in milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(`the handler of event ${JSON.stringify(shownName(event))} did not settle within ${timeout} ms`);
   }
 }
 

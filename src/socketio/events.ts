@@ -12,9 +12,10 @@
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import createDebug from "debug";
+import { getClock } from "../core/clock.js";
 import type { Handler } from "./dispatch.js";
-import { AccessDeniedError, InvalidEventNameError, RateLimitError, UnknownEventError, ValidationError } from "./errors.js";
-import { callErrorHandler, clientView, isClientFacing, type SocketErrorKind } from "./report.js";
+import { HandlerTimeoutError, ValidationError, refusalMessage, shownName } from "./errors.js";
+import { callErrorHandler, clientView, isClientFacing, safeString, type ClientErrorView, type SocketErrorKind } from "./report.js";
 import type { Session } from "./session.js";
 
 const debug = createDebug("greenthread:socketio");
@@ -35,22 +36,47 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** Takes one event that passed the session's gate (open, initialized). */
+/** The ways the layer refuses an event before any application code runs. */
+export type Refusal = "invalid" | "unknown" | "denied" | "rate" | "backlog";
+
+const REFUSAL_NAMES: Record<Refusal, string> = {
+  invalid: "InvalidEventNameError",
+  unknown: "UnknownEventError",
+  denied: "AccessDeniedError",
+  rate: "RateLimitError",
+  backlog: "BacklogFullError",
+};
+
+/** Takes one event that passed the session's gate (open, initialized, within its turn budget). */
 export function receive(session: Session, event: unknown, args: unknown[], ack: Ack | undefined): void {
   const handler = session.info.table.lookup(event);
-  if (handler === undefined) return reject(session, new InvalidEventNameError(String(event)), String(event), ack);
+  if (handler === undefined) return refuse(session, "invalid", event, ack);
   const name = event as string;
-  if (handler === null) return reject(session, new UnknownEventError(name), name, ack);
-  if (!session.acl.unrestricted && !session.acl.allows(handler.key)) return reject(session, new AccessDeniedError(name), name, ack);
+  if (handler === null) return refuse(session, "unknown", name, ack);
+  if (!session.acl.unrestricted && !session.acl.allows(handler.key)) return refuse(session, "denied", name, ack);
   const limits = session.limits;
-  if (limits !== null && !limits.admit()) {
-    const limit = limits.rateLimit;
-    return reject(session, new RateLimitError(name, limit?.intervalCap, limit?.interval), name, ack);
+  if (limits !== null) {
+    const refusedBy = limits.admit(handler.key);
+    if (refusedBy !== null) return refuse(session, "rate", name, ack, refusedBy.intervalCap, refusedBy.interval);
   }
+  if (handler.catchAll) args.unshift(name);
   if (handler.schema !== undefined) return validate(session, handler, handler.schema, name, args, ack);
   // The common case allocates nothing here: no held-back events, so the handler starts at once.
   if (session.order === null) start(session, handler, name, args, ack);
   else enqueue(session, () => start(session, handler, name, args, ack));
+}
+
+/**
+ * Refuses an event: the client is told (`"error"` report and ack), nothing else runs, and the
+ * session counts the refusal. No error object is built (a refusal must cost less than serving an
+ * event); the report says exactly what the error class of that refusal would.
+ */
+export function refuse(session: Session, kind: Refusal, event: unknown, ack: Ack | undefined, a?: number, b?: number): void {
+  const text = typeof event === "string" ? event : safeString(event);
+  const message = kind === "backlog" ? refusalMessage(kind, text, session.options.maxQueued) : refusalMessage(kind, text, a, b);
+  debug("%s %s: %s", session.namespace, session.socket.id, message);
+  send(session, { name: REFUSAL_NAMES[kind], message }, shownName(text), ack);
+  session.refused();
 }
 
 function validate(session: Session, handler: Handler, schema: StandardSchemaV1, event: string, args: unknown[], ack: Ack | undefined): void {
@@ -71,7 +97,9 @@ function validate(session: Session, handler: Handler, schema: StandardSchemaV1, 
 
 function validated(session: Session, handler: Handler, event: string, result: StandardSchemaV1.Result<unknown>, ack: Ack | undefined): void {
   if (result.issues !== undefined) {
-    return reject(session, new ValidationError(event, describeIssue(result.issues[0]), result.issues), event, ack);
+    const view = { name: "ValidationError", message: new ValidationError(event, describeIssue(result.issues[0])).message };
+    send(session, view, event, ack);
+    return session.refused();
   }
   if (!Array.isArray(result.value)) {
     const error = new TypeError(
@@ -82,15 +110,19 @@ function validated(session: Session, handler: Handler, event: string, result: St
   start(session, handler, event, result.value, ack);
 }
 
+/** The longest issue text a ValidationError quotes; schemas may echo client input in their messages. */
+const ISSUE_TEXT = 200;
+
 /** `[0].user.name: Required`, from a Standard Schema issue. */
 function describeIssue(issue: StandardSchemaV1.Issue | undefined): string {
   if (issue === undefined) return "rejected by its schema";
   let path = "";
   for (const segment of issue.path ?? []) {
     const key = typeof segment === "object" && segment !== null ? segment.key : segment;
-    path += typeof key === "number" ? `[${key}]` : typeof key === "symbol" ? `[${String(key)}]` : path === "" ? key : `.${key}`;
+    path += typeof key === "number" ? `[${key}]` : typeof key === "symbol" ? `[${String(key)}]` : path === "" ? safeString(key) : `.${safeString(key)}`;
   }
-  return path === "" ? issue.message : `${path}: ${issue.message}`;
+  const text = path === "" ? safeString(issue.message) : `${path}: ${safeString(issue.message)}`;
+  return text.length <= ISSUE_TEXT ? text : `${text.slice(0, ISSUE_TEXT)}…`;
 }
 
 /** Runs `step` now, or in its turn when events are held back by an async validation. */
@@ -119,11 +151,48 @@ function settle(session: Session, pending: Pending, run: () => void): void {
 function start(session: Session, handler: Handler, event: string, args: unknown[], ack: Ack | undefined): void {
   if (!session.open) return;
   const limits = session.limits;
-  if (limits === null) invoke(session, handler, event, args, ack);
-  else limits.run(() => invoke(session, handler, event, args, ack));
+  if (limits === null || !limits.queued) return void invoke(session, handler, event, args, ack, null);
+  if (session.waiting() >= session.options.maxQueued) return refuse(session, "backlog", event, ack);
+  limits.run(() => invokeInSlot(session, handler, event, args, ack));
 }
 
-function invoke(session: Session, handler: Handler, event: string, args: unknown[], ack: Ack | undefined): Promise<void> | undefined {
+/** One handler call under a concurrency limit: it holds its slot until it settles or `handlerTimeout` passes. */
+function invokeInSlot(session: Session, handler: Handler, event: string, args: unknown[], ack: Ack | undefined): Promise<void> | undefined {
+  const ms = session.options.handlerTimeout;
+  const call = { timedOut: false };
+  const running = invoke(session, handler, event, args, ack, call);
+  if (running === undefined || ms === Infinity) return running;
+  return new Promise<void>((resolve) => {
+    const clock = getClock();
+    const timer = clock.setTimer(
+      () => {
+        call.timedOut = true;
+        debug("%s %s: handler of %s timed out after %d ms", session.namespace, session.socket.id, event, ms);
+        fail(session, "handler", new HandlerTimeoutError(event, ms), event, ack);
+        resolve();
+      },
+      ms,
+      undefined,
+    );
+    void running.then(() => {
+      clock.clearTimer(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Calls the handler and sends its ack. `call` (under a concurrency limit) is marked once the
+ * handler has been timed out; its late outcome is then ignored. The promise never rejects.
+ */
+function invoke(
+  session: Session,
+  handler: Handler,
+  event: string,
+  args: unknown[],
+  ack: Ack | undefined,
+  call: { timedOut: boolean } | null,
+): Promise<void> | undefined {
   if (!session.open) return undefined;
   let result: unknown;
   try {
@@ -138,9 +207,11 @@ function invoke(session: Session, handler: Handler, event: string, args: unknown
   }
   return Promise.resolve(result).then(
     (value) => {
-      if (ack !== undefined) sendAck(session, ack, value, event);
+      if (ack !== undefined && call?.timedOut !== true) sendAck(session, ack, value, event);
     },
-    (error: unknown) => fail(session, "handler", error, event, ack),
+    (error: unknown) => {
+      if (call?.timedOut !== true) fail(session, "handler", error, event, ack);
+    },
   );
 }
 
@@ -155,29 +226,31 @@ function sendAck(session: Session, ack: Ack, value: unknown, event: string): voi
   }
 }
 
-/** A failure of the application's code: `onError` unless meant for the client, then the report. */
+/**
+ * A failure of the application's code: `onError` unless meant for the client, then the report.
+ * Never throws, whatever `error` is (a client-sent object whose `toString` throws included): it
+ * runs inside promise reactions, where a throw would be an unhandled rejection.
+ */
 export function fail(session: Session, kind: SocketErrorKind, error: unknown, event: string, ack: Ack | undefined): void {
-  if (!isClientFacing(error)) {
-    callErrorHandler(session.app.options.onError, error, { kind, namespace: session.namespace, sessionId: session.socket.id, event });
+  try {
+    if (!isClientFacing(error)) {
+      callErrorHandler(session.options.onError, error, { kind, namespace: session.namespace, sessionId: session.socket.id, event });
+    }
+  } catch {
+    // isClientFacing on a hostile value (a Proxy whose traps throw): it is not one of ours.
   }
-  report(session, error, event, ack);
+  send(session, clientView(error, session.options.exposeErrors), event, ack);
 }
 
-/** A failure the layer detected itself: only the client hears of it. */
-function reject(session: Session, error: Error, event: string, ack: Ack | undefined): void {
-  debug("%s %s: %s", session.namespace, session.socket.id, error.message);
-  report(session, error, event, ack);
-}
-
-/** Tells the client: an `"error"` event `{ name, message, event }`, and the ack `{ error }`. */
-function report(session: Session, error: unknown, event: string, ack: Ack | undefined): void {
+/** Tells the client: an `"error"` event `{ name, message, event }`, and the ack `{ error }`. Never throws. */
+function send(session: Session, view: ClientErrorView, event: string, ack: Ack | undefined): void {
   if (!session.open) return;
-  const { name, message } = clientView(error, session.app.options.exposeErrors);
+  const { name, message } = view;
   try {
     session.socket.emit("error", { name, message, event });
     if (ack !== undefined) ack({ error: { name, message } });
   } catch (sendError) {
     // A payload socket.io cannot encode must not turn a report into a crash.
-    callErrorHandler(session.app.options.onError, sendError, { kind: "handler", namespace: session.namespace, sessionId: session.socket.id, event });
+    callErrorHandler(session.options.onError, sendError, { kind: "handler", namespace: session.namespace, sessionId: session.socket.id, event });
   }
 }

@@ -8,6 +8,8 @@ export {
   type SocketStats,
   type CloseOptions,
 } from "./mount.js";
+export { TOO_MANY_REFUSALS } from "./session.js";
+export { DEFAULTS as SOCKETIO_DEFAULTS, type ClassSettings } from "./options.js";
 export type { RateLimit } from "./limits.js";
 export {
   defaultSocketErrorHandler,
@@ -24,5 +26,9 @@ export {
   AccessDeniedError,
   ValidationError,
   RateLimitError,
+  BacklogFullError,
+  HandlerTimeoutError,
   StragglerError,
+  MAX_EVENT_NAME_LENGTH,
+  SHOWN_NAME_LENGTH,
 } from "./errors.js";

@@ -5,13 +5,14 @@
  */
 import type { Namespace, Server, Socket } from "socket.io";
 import createDebug from "debug";
-import { checkDuration, checkInteger, checkOptions, describe, failArgument } from "../core/validate.js";
+import { checkDuration, checkOptions, describe } from "../core/validate.js";
 import { classInfo, type ClassInfo } from "./classinfo.js";
 import type { Counters } from "./greenlets.js";
-import { EventLimits, type RateLimit } from "./limits.js";
+import type { RateLimit } from "./limits.js";
 import type { NamespaceClass } from "./namespace.js";
-import { defaultSocketErrorHandler, type SocketErrorHandler } from "./report.js";
-import { Session, type SessionHost, type SessionOptions } from "./session.js";
+import { checkMountOptions, sessionOptions, type AppSettings, type SessionOptions } from "./options.js";
+import type { SocketErrorHandler } from "./report.js";
+import { Session, type SessionHost } from "./session.js";
 
 const debug = createDebug("greenthread:socketio");
 
@@ -25,7 +26,10 @@ const debug = createDebug("greenthread:socketio");
  */
 export const SHUTTING_DOWN = "server shutting down";
 
-/** Options of {@link mount}. */
+/**
+ * Options of {@link mount}. `graceMs`, `concurrency`, `rateLimit`, `handlerTimeout` and `maxQueued`
+ * can also be set per class, as static fields of the same names, which win over these.
+ */
 export interface MountOptions {
   /** Milliseconds a session's greenlets get to finish after their kill before they are stragglers. Default 5000. */
   graceMs?: number;
@@ -33,13 +37,38 @@ export interface MountOptions {
   concurrency?: number;
   /** Events admitted per session per window; the rest are refused with `RateLimitError`. Default: no limit. */
   rateLimit?: RateLimit;
+  /**
+   * Milliseconds a handler running under a `concurrency` limit may hold its slot; then its ack
+   * settles with `HandlerTimeoutError`, `onError` hears of it and the next event gets the slot.
+   * `Infinity`: never. Default 30,000.
+   */
+  handlerTimeout?: number;
+  /**
+   * Events a session may hold that have not started (behind an async `initialize()`, over the
+   * per-turn budget, or waiting for a `concurrency` slot); beyond it each is refused with
+   * `BacklogFullError`. An integer ≥ 0, or Infinity. Default 1,000.
+   */
+  maxQueued?: number;
+  /**
+   * Events one session may start per event-loop turn before the rest wait for a fair share
+   * (round-robin with the other busy sessions, one share per turn), so one flooding client cannot
+   * starve the others. An integer ≥ 1, or Infinity. Default 64.
+   */
+  eventsPerTurn?: number;
+  /**
+   * A client refused more than `intervalCap` events (any refusal: invalid name, unknown event,
+   * access denied, invalid payload, rate limit, full backlog) within `interval` ms is disconnected,
+   * its connection closed, with the reason `"too many refused events"`. `false`: never.
+   * Default `{ intervalCap: 100, interval: 10_000 }`.
+   */
+  refusalLimit?: RateLimit | false;
   /** Show every handler error's name and message to the client, not only `ClientError`s. Default false. */
   exposeErrors?: boolean;
   /** Receives what the operator must see (see `SocketErrorContext`). Default: one line on stderr. */
   onError?: SocketErrorHandler;
 }
 
-/** What {@link MountedApp.stats} returns. */
+/** What {@link MountedApp.stats} returns: the app's counts on this node, or one mounted namespace's. */
 export interface SocketStats {
   /** Sessions not yet closed (open, or reaping their greenlets). */
   sessions: number;
@@ -60,13 +89,25 @@ export interface CloseOptions {
 /** What {@link mount} returns. */
 export interface MountedApp {
   /**
-   * Counts on this node, synchronously.
+   * Counts on this node, synchronously: the app's totals, or with `namespace` (a path as given to
+   * `mount()`) that namespace's alone.
+   * @throws {TypeError} when `namespace` is not a path this app mounted.
    * @example
    * ```ts
    * setInterval(() => metrics.gauge("socketio", app.stats()), 10_000).unref();
    * ```
    */
-  stats(): SocketStats;
+  stats(namespace?: string | RegExp): SocketStats;
+  /**
+   * The counts of each mounted namespace, keyed by its path as mounted; a RegExp path by its text
+   * (`String(regexp)`, e.g. `"/^\\/job-\\d+$/"`), where every child namespace it matches counts.
+   * The keys are the paths given to `mount()`, so client-chosen namespace names never add keys.
+   * @example
+   * ```ts
+   * app.namespaceStats(); // { "/cpu": { sessions: 2, … }, "/chat": { sessions: 1, … } }
+   * ```
+   */
+  namespaceStats(): Record<string, SocketStats>;
   /**
    * Refuses new sessions (`connect_error` "server shutting down"), disconnects every session with
    * the reason "server shutting down", and resolves once every session is done (greenlets reaped,
@@ -107,81 +148,75 @@ function entriesOf(spec: unknown): [unknown, unknown][] {
   });
 }
 
-function resolveOptions(options: MountOptions | undefined): SessionOptions {
-  checkOptions("mount()", options);
-  const graceMs = options?.graceMs === undefined ? 5000 : checkDuration("mount()", "options.graceMs", options.graceMs);
-  const concurrency =
-    options?.concurrency === undefined
-      ? undefined
-      : checkInteger("mount()", "options.concurrency", options.concurrency, 1, "an integer ≥ 1 or Infinity", true);
-  let rateLimit: RateLimit | undefined;
-  if (options?.rateLimit !== undefined) {
-    const limit: unknown = options.rateLimit;
-    if (limit === null || typeof limit !== "object") failArgument("type", "mount()", "options.rateLimit", "an object { intervalCap, interval }", limit);
-    const { intervalCap, interval } = limit as RateLimit;
-    checkInteger("mount()", "options.rateLimit.intervalCap", intervalCap, 1, "an integer ≥ 1");
-    checkDuration("mount()", "options.rateLimit.interval", interval);
-    if (interval === 0) failArgument("range", "mount()", "options.rateLimit.interval", "a finite number of milliseconds > 0", interval);
-    rateLimit = { intervalCap, interval };
-  }
-  const exposeErrors = options?.exposeErrors ?? false;
-  if (typeof exposeErrors !== "boolean") failArgument("type", "mount()", "options.exposeErrors", "a boolean", exposeErrors);
-  const onError = options?.onError ?? defaultSocketErrorHandler;
-  if (typeof onError !== "function") failArgument("type", "mount()", "options.onError", "a function", onError);
-  const limited = rateLimit !== undefined || (concurrency !== undefined && concurrency !== Infinity);
-  return {
-    graceMs,
-    exposeErrors,
-    onError,
-    newLimits: limited ? () => new EventLimits(concurrency, rateLimit) : null,
-  };
-}
-
 class App implements SessionHost, MountedApp {
-  readonly counters: Counters = { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 };
+  /** Counts by mounted path; the app's totals are their sums. */
+  private readonly counters = new Map<string, Counters>();
   readonly namespaces = new Map<string | RegExp, Namespace>();
   /** Sessions not done yet (closing ones included, until their hook has run). */
   private readonly live = new Set<Session>();
   private closing: Promise<void> | null = null;
 
-  constructor(readonly options: SessionOptions) {}
+  constructor(readonly options: AppSettings) {}
 
   mount(io: Server, path: string | RegExp, info: ClassInfo): void {
     const nsp = io.of(path);
     if (mounted.has(nsp)) throw new Error(`mount(): namespace ${String(path)} is mounted already`);
     mounted.add(nsp);
     this.namespaces.set(path, nsp);
+    const options = sessionOptions(this.options, info.settings, info.rateLimits);
+    const counters: Counters = { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 };
+    this.counters.set(String(path), counters);
     nsp.use((_socket, next) => {
       if (this.closing === null) next();
       else next(new Error(SHUTTING_DOWN));
     });
-    nsp.on("connection", (socket: Socket) => this.connect(socket, info));
+    nsp.on("connection", (socket: Socket) => this.connect(socket, info, options, counters));
   }
 
-  private connect(socket: Socket, info: ClassInfo): void {
+  private connect(socket: Socket, info: ClassInfo, options: SessionOptions, counters: Counters): void {
     if (this.closing !== null) {
       // Past the middleware before close(), connected after it: too late for a connect_error.
       socket.disconnect();
       return;
     }
-    const session = new Session(this, info, socket);
+    const session = new Session(this, info, socket, options, counters);
     this.live.add(session);
-    this.counters.sessions++;
+    counters.sessions++;
     debug("%s %s: session open", socket.nsp.name, socket.id);
     session.start();
   }
 
-  sessionClosed(_session: Session): void {
-    this.counters.sessions--;
+  sessionClosed(session: Session): void {
+    session.counters.sessions--;
   }
 
   sessionDone(session: Session): void {
     this.live.delete(session);
   }
 
-  stats(): SocketStats {
-    const { sessions, greenlets, reaped, stragglers } = this.counters;
-    return { sessions, greenlets, reaped, stragglers };
+  stats(namespace?: string | RegExp): SocketStats {
+    if (namespace !== undefined) {
+      const counters = typeof namespace === "string" || namespace instanceof RegExp ? this.counters.get(String(namespace)) : undefined;
+      if (counters === undefined) {
+        const paths = [...this.counters.keys()].join(", ");
+        throw new TypeError(`MountedApp.stats(): expected namespace to be a path this app mounted (${paths}), got ${describe(namespace)}`);
+      }
+      return { ...counters };
+    }
+    const total: SocketStats = { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 };
+    for (const counters of this.counters.values()) {
+      total.sessions += counters.sessions;
+      total.greenlets += counters.greenlets;
+      total.reaped += counters.reaped;
+      total.stragglers += counters.stragglers;
+    }
+    return total;
+  }
+
+  namespaceStats(): Record<string, SocketStats> {
+    const byPath: Record<string, SocketStats> = {};
+    for (const [path, counters] of this.counters) byPath[path] = { ...counters };
+    return byPath;
   }
 
   close(options?: CloseOptions): Promise<void> {
@@ -224,7 +259,7 @@ export function mount(io: Server, namespaces: NamespaceSpec, options?: MountOpti
   if (io === null || typeof io !== "object" || typeof (io as Partial<Server>).of !== "function") {
     throw new TypeError(`mount(): expected io to be a socket.io Server, got ${describe(io)}`);
   }
-  const resolved = resolveOptions(options);
+  const resolved = checkMountOptions(options);
   const entries = entriesOf(namespaces).map(([path, cls]) => {
     if (typeof path !== "string" && !(path instanceof RegExp)) {
       throw new TypeError(`mount(): expected a namespace path to be a string or a RegExp, got ${describe(path)}`);

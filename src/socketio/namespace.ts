@@ -6,6 +6,8 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Socket } from "socket.io";
 import type { Greenlet, GreenletFunction, Signal } from "../greenlet.js";
+import type { RateLimit } from "./limits.js";
+import type { ClassSettings } from "./options.js";
 import type { Session } from "./session.js";
 
 /** Options of {@link BaseNamespace.call}. */
@@ -78,6 +80,24 @@ export class BaseNamespace<Data = any> {
    * arguments; the handler receives the validated output, spread. Checked at `mount()`.
    */
   static schemas?: Readonly<Record<string, StandardSchemaV1>>;
+  /**
+   * Exact client event names mapped to handler methods, for names the rule does not cover or
+   * should not: `{ "chat/message": "onChatMessage" }`. Each value must be an `on…` method of the
+   * class (checked at `mount()`); names not in the table follow the rule.
+   */
+  static events?: Readonly<Record<string, string>>;
+  /** Per-event rate limits of each session, by event name: `{ "chat:message": { intervalCap: 5, interval: 1000 } }`. */
+  static rateLimits?: Readonly<Record<string, RateLimit>>;
+  /** This class's `graceMs` (overrides `mount()`'s). */
+  static graceMs?: number;
+  /** This class's per-session `concurrency` (overrides `mount()`'s). */
+  static concurrency?: number;
+  /** This class's per-session `rateLimit` over all events (overrides `mount()`'s). */
+  static rateLimit?: RateLimit;
+  /** This class's `handlerTimeout` (overrides `mount()`'s). */
+  static handlerTimeout?: number;
+  /** This class's `maxQueued` (overrides `mount()`'s). */
+  static maxQueued?: number;
 
   readonly #session: Session;
 
@@ -248,7 +268,10 @@ export class BaseNamespace<Data = any> {
 }
 
 /** A class that `mount()` accepts: a subclass of BaseNamespace with an argument-free constructor. */
-export type NamespaceClass = (new () => BaseNamespace<any>) & {
-  acl?: readonly string[];
-  schemas?: Readonly<Record<string, StandardSchemaV1>>;
-};
+export type NamespaceClass = (new () => BaseNamespace<any>) &
+  ClassSettings & {
+    acl?: readonly string[];
+    schemas?: Readonly<Record<string, StandardSchemaV1>>;
+    events?: Readonly<Record<string, string>>;
+    rateLimits?: Readonly<Record<string, RateLimit>>;
+  };

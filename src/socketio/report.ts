@@ -7,7 +7,9 @@ import { callHandler } from "../core/hub.js";
 import type { Greenlet } from "../greenlet.js";
 import {
   AccessDeniedError,
+  BacklogFullError,
   ClientError,
+  HandlerTimeoutError,
   InvalidEventNameError,
   RateLimitError,
   SessionClosedError,
@@ -61,9 +63,36 @@ export const defaultSocketErrorHandler: SocketErrorHandler = (error, context) =>
   const where = [`namespace ${context.namespace}`, `session ${context.sessionId}`];
   if (context.event !== undefined) where.push(`event ${JSON.stringify(context.event)}`);
   if (context.greenlet !== undefined) where.push(`greenlet ${context.greenlet.name}`);
-  const detail = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  let detail: string;
+  try {
+    detail = error instanceof Error ? (error.stack ?? String(error)) : safeString(error);
+  } catch {
+    detail = safeString(error);
+  }
   process.stderr.write(`greenthread/socketio: ${context.kind} failed (${where.join(", ")}): ${detail}\n`);
 };
+
+/** The longest text {@link safeString} returns. */
+const SAFE_STRING_LENGTH = 1000;
+
+/**
+ * `String(value)` that never throws and stays short: a client-sent object whose `toString` is not
+ * a function (or throws) becomes `[object Object]`, anything longer than 1,000 characters is cut.
+ * @internal
+ */
+export function safeString(value: unknown): string {
+  let text: string;
+  try {
+    text = String(value);
+  } catch {
+    try {
+      text = Object.prototype.toString.call(value);
+    } catch {
+      text = "[unprintable value]";
+    }
+  }
+  return text.length <= SAFE_STRING_LENGTH ? text : `${text.slice(0, SAFE_STRING_LENGTH)}…`;
+}
 
 /** Calls `handler`; never throws (a throwing handler is reported on stderr with the original error). */
 export function callErrorHandler(handler: SocketErrorHandler, error: unknown, context: SocketErrorContext): void {
@@ -82,6 +111,7 @@ const INTERNAL: ClientErrorView = Object.freeze({ name: "InternalError", message
 export function isClientFacing(error: unknown): error is Error {
   return (
     error instanceof ClientError ||
+    error instanceof BacklogFullError ||
     error instanceof UnknownEventError ||
     error instanceof InvalidEventNameError ||
     error instanceof AccessDeniedError ||
@@ -91,10 +121,18 @@ export function isClientFacing(error: unknown): error is Error {
   );
 }
 
-/** What the client is told about `error`. */
+/**
+ * What the client is told about `error`. Never throws: a value whose `name`, `message` or
+ * `toString` throws (or is not a string) is shown through {@link safeString}, or masked.
+ */
 export function clientView(error: unknown, exposeErrors: boolean): ClientErrorView {
-  if (isClientFacing(error)) return { name: error.name, message: error.message };
-  if (!exposeErrors) return INTERNAL;
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: "Error", message: String(error) };
+  try {
+    // A HandlerTimeoutError also goes to onError (a hanging handler is a server bug), yet tells the client nothing private.
+    if (isClientFacing(error) || error instanceof HandlerTimeoutError) return { name: safeString(error.name), message: safeString(error.message) };
+    if (!exposeErrors) return INTERNAL;
+    if (error instanceof Error) return { name: safeString(error.name), message: safeString(error.message) };
+    return { name: "Error", message: safeString(error) };
+  } catch {
+    return INTERNAL;
+  }
 }

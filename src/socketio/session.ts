@@ -17,28 +17,29 @@ import type { Greenlet } from "../greenlet.js";
 import { Acl } from "./acl.js";
 import { Calls } from "./calls.js";
 import type { ClassInfo } from "./classinfo.js";
-import { normaliseEvent } from "./dispatch.js";
+import { Ring } from "../queue/ring.js";
 import { StragglerError } from "./errors.js";
-import { fail, receive, type Ack, type Pending } from "./events.js";
+import { fail, receive, refuse, type Ack, type Pending } from "./events.js";
+import { currentTurn, drainLater, type Backlogged } from "./fairness.js";
 import { GreenletOwner, type Counters, type OwnerEvents } from "./greenlets.js";
-import type { EventLimits } from "./limits.js";
+import { EventLimits, Window } from "./limits.js";
 import { construct, type BaseNamespace, type CallOptions, type KillAllOptions } from "./namespace.js";
-import { callErrorHandler, type SocketErrorHandler } from "./report.js";
+import type { SessionOptions } from "./options.js";
+import { callErrorHandler, safeString } from "./report.js";
 
 const debug = createDebug("greenthread:socketio");
 
-/** The app's options as a session uses them. */
-export interface SessionOptions {
-  graceMs: number;
-  exposeErrors: boolean;
-  onError: SocketErrorHandler;
-  newLimits: (() => EventLimits) | null;
-}
+/**
+ * The disconnect reason of a session ended because its client was refused more than
+ * `refusalLimit.intervalCap` events within `refusalLimit.interval` ms.
+ */
+export const TOO_MANY_REFUSALS = "too many refused events";
+
+/** One event as it arrived: name, arguments, ack. */
+type Arrival = [unknown, unknown[], Ack | undefined];
 
 /** What a session needs from the app that mounted it. */
 export interface SessionHost {
-  readonly options: SessionOptions;
-  readonly counters: Counters;
   /** The session is closed: its greenlets are reaped (the hook has not run yet). */
   sessionClosed(session: Session): void;
   /** The session is done: the hook has run. */
@@ -53,7 +54,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
-export class Session implements OwnerEvents {
+export class Session implements OwnerEvents, Backlogged {
   readonly namespace: string;
   /** The namespace instance; constructed by `start()` (undefined only when its constructor threw). */
   instance!: BaseNamespace;
@@ -70,8 +71,15 @@ export class Session implements OwnerEvents {
   private graceMs: number;
   private calls: Calls | null = null;
   /** Events that arrived while an async `initialize()` ran; null once it has settled. */
-  private inbox: [unknown, unknown[], Ack | undefined][] | null = null;
+  private inbox: Arrival[] | null = null;
   private initializing: Promise<void> | null = null;
+  /** Events over this turn's budget, waiting for a drain (fairness.ts); null when none wait. */
+  private backlog: Ring<Arrival> | null = null;
+  /** The turn `used` counts events of. */
+  private turn = -1;
+  private used = 0;
+  /** Refusals in the current window, once there has been one. */
+  private refusals: Window | null = null;
   readonly onEvent: (event: unknown, ...args: unknown[]) => void;
   private readonly onDisconnect: (reason: string) => void;
 
@@ -79,12 +87,14 @@ export class Session implements OwnerEvents {
     readonly app: SessionHost,
     readonly info: ClassInfo,
     readonly socket: Socket,
+    readonly options: SessionOptions,
+    readonly counters: Counters,
   ) {
     this.namespace = socket.nsp.name;
-    this.graceMs = app.options.graceMs;
+    this.graceMs = options.graceMs;
     this.acl = new Acl(info.acl);
-    this.owner = new GreenletOwner(app.counters, this);
-    this.limits = app.options.newLimits === null ? null : app.options.newLimits();
+    this.owner = new GreenletOwner(counters, this);
+    this.limits = options.limits === null ? null : new EventLimits(options.limits);
     this.onEvent = (event, ...args) => this.arrive(event, args);
     this.onDisconnect = (reason) => this.close(reason);
   }
@@ -124,8 +134,55 @@ export class Session implements OwnerEvents {
     if (this.state !== OPEN) return;
     const last = args.length > 0 ? args[args.length - 1] : undefined;
     const ack = typeof last === "function" ? (args.pop() as Ack) : undefined;
-    if (this.inbox !== null) this.inbox.push([event, args, ack]);
-    else this.receive(event, args, ack);
+    if (this.inbox === null && this.backlog === null) {
+      const turn = currentTurn();
+      if (turn !== this.turn) {
+        this.turn = turn;
+        this.used = 0;
+      }
+      if (++this.used <= this.options.eventsPerTurn) return this.receive(event, args, ack);
+    }
+    this.hold([event, args, ack]);
+  }
+
+  /** Keeps an event for later (behind `initialize()`, or over this turn's budget), or refuses it when the session holds `maxQueued` already. */
+  private hold(arrival: Arrival): void {
+    if (this.waiting() >= this.options.maxQueued) return refuse(this, "backlog", arrival[0], arrival[2]);
+    if (this.inbox !== null) return void this.inbox.push(arrival);
+    if (this.backlog === null) {
+      this.backlog = new Ring();
+      drainLater(this);
+    }
+    this.backlog.push(arrival);
+  }
+
+  /** Events this session holds that have not started: what `maxQueued` bounds. */
+  waiting(): number {
+    return (this.inbox?.length ?? 0) + (this.backlog?.length ?? 0) + (this.order?.length ?? 0) + (this.limits?.waiting ?? 0);
+  }
+
+  /** Backlogged: starts up to `eventsPerTurn` events of the backlog. */
+  drainTurn(): boolean {
+    const backlog = this.backlog;
+    if (backlog === null) return false;
+    for (let n = this.options.eventsPerTurn; n > 0 && backlog.length > 0 && this.state === OPEN; n--) {
+      const [event, args, ack] = backlog.take();
+      this.receive(event, args, ack);
+    }
+    if (backlog.length > 0 && this.state === OPEN) return true;
+    this.backlog = null;
+    return false;
+  }
+
+  /** A refusal was sent to the client; past `refusalLimit` within its window, the session ends. */
+  refused(): void {
+    const limit = this.options.refusalLimit;
+    if (limit === null || this.state !== OPEN) return;
+    const window = (this.refusals ??= new Window(limit));
+    if (window.fits(getClock().now())) return window.take();
+    debug("%s %s: refused more than %d events in %d ms, disconnecting", this.namespace, this.socket.id, limit.intervalCap, limit.interval);
+    this.overrideReason = TOO_MANY_REFUSALS;
+    this.disconnect(true);
   }
 
   /** Never throws: this runs inside socket.io's packet handling, where a throw would crash the process. */
@@ -133,7 +190,7 @@ export class Session implements OwnerEvents {
     try {
       receive(this, event, args, ack);
     } catch (error) {
-      fail(this, "handler", error, String(event), ack);
+      fail(this, "handler", error, typeof event === "string" ? event : safeString(event), ack);
     }
   }
 
@@ -196,7 +253,7 @@ export class Session implements OwnerEvents {
 
   aclChange(change: "allow" | "deny", events: unknown[]): void {
     const call = `BaseNamespace.${change}()`;
-    const keys = events.map((event, i) => normaliseEvent(call, `events[${i}]`, event));
+    const keys = events.map((event, i) => this.info.table.keyOf(call, `events[${i}]`, event));
     if (change === "allow") this.acl.allow(keys);
     else this.acl.deny(keys);
   }
@@ -226,6 +283,7 @@ export class Session implements OwnerEvents {
     this.socket.offAny(this.onEvent);
     this.socket.off("disconnect", this.onDisconnect);
     this.inbox = null;
+    this.backlog = null;
     this.order = null;
     this.limits?.close();
     // Reap first: a session greenlet waiting in call({ signal: g }) is then ended by its kill (its
@@ -283,6 +341,6 @@ export class Session implements OwnerEvents {
 
   private report(kind: "disconnected" | "initialize" | "greenlet" | "straggler", error: unknown, greenlet?: Greenlet<unknown>): void {
     const context = { kind, namespace: this.namespace, sessionId: this.socket.id, ...(greenlet === undefined ? {} : { greenlet }) };
-    callErrorHandler(this.app.options.onError, error, context);
+    callErrorHandler(this.options.onError, error, context);
   }
 }

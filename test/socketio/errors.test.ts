@@ -178,7 +178,7 @@ test("every kind of refusal (invalid name, unknown, denied, invalid payload, rat
     const ack = (await (client.emitWithAck as (...a: unknown[]) => Promise<unknown>)(...args)) as { error?: { name: string } };
     return ack.error?.name ?? ack;
   };
-  assert.equal(await errorName("bad.name"), "InvalidEventNameError");
+  assert.equal(await errorName("bad/name"), "InvalidEventNameError");
   assert.equal(await errorName("nope"), "UnknownEventError");
   assert.equal(await errorName("secret"), "AccessDeniedError");
   assert.equal(await errorName("move", "x"), "ValidationError");
@@ -187,7 +187,7 @@ test("every kind of refusal (invalid name, unknown, denied, invalid payload, rat
   assert.deepEqual(
     reports.map((r) => [r.name, r.event]),
     [
-      ["InvalidEventNameError", "bad.name"],
+      ["InvalidEventNameError", "bad/name"],
       ["UnknownEventError", "nope"],
       ["AccessDeniedError", "secret"],
       ["ValidationError", "move"],

@@ -131,7 +131,7 @@ test("checks run in order: name, handler, ACL, rate limit, validation; only even
   const client = await server.connect("/limited");
   const name = (ack: unknown) => (ack as { error?: { name: string } }).error?.name ?? ack;
   // Refused before the rate limit: they use no budget.
-  assert.equal(name(await client.emitWithAck("bad.name")), "InvalidEventNameError");
+  assert.equal(name(await client.emitWithAck("bad/name")), "InvalidEventNameError");
   assert.equal(name(await client.emitWithAck("missing")), "UnknownEventError");
   assert.equal(name(await client.emitWithAck("secret")), "AccessDeniedError");
   assert.equal(name(await client.emitWithAck("secret")), "AccessDeniedError");

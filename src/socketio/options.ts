@@ -1,0 +1,136 @@
+/**
+ * The options a session runs with: `mount()`'s, overridden per class by its static fields
+ * (`static graceMs`, `static concurrency`, `static rateLimit`, `static rateLimits`,
+ * `static handlerTimeout`, `static maxQueued`). Everything is checked once, at `mount()`.
+ * @module
+ */
+import { checkDuration, checkInteger, checkOptions, failArgument } from "../core/validate.js";
+import { checkRateLimit, type LimitSettings, type RateLimit } from "./limits.js";
+import { defaultSocketErrorHandler, type SocketErrorHandler } from "./report.js";
+
+/** The settings a class may override with static fields of the same names. */
+export interface ClassSettings {
+  /** Milliseconds a session's greenlets get to finish after their kill before they are stragglers. */
+  graceMs?: number;
+  /** Handlers running at once per session (an integer ≥ 1, or Infinity). */
+  concurrency?: number;
+  /** Events admitted per session per window, over all events. */
+  rateLimit?: RateLimit;
+  /** Milliseconds a handler under a `concurrency` limit may hold its slot before it is timed out. */
+  handlerTimeout?: number;
+  /** Events a session may hold waiting (behind `initialize()`, the fairness budget or a concurrency slot). */
+  maxQueued?: number;
+}
+
+/** The defaults, stated once (the reference page lists them). */
+export const DEFAULTS = {
+  graceMs: 5000,
+  handlerTimeout: 30_000,
+  maxQueued: 1000,
+  eventsPerTurn: 64,
+  refusalLimit: { intervalCap: 100, interval: 10_000 } as RateLimit,
+} as const;
+
+/** What a session reads. */
+export interface SessionOptions {
+  graceMs: number;
+  exposeErrors: boolean;
+  onError: SocketErrorHandler;
+  /** null: the session needs no EventLimits. */
+  limits: LimitSettings | null;
+  /** Infinity: handlers are never timed out. */
+  handlerTimeout: number;
+  maxQueued: number;
+  eventsPerTurn: number;
+  /** null: refusals never disconnect. */
+  refusalLimit: RateLimit | null;
+}
+
+/** The app-wide options before a class's overrides. */
+export interface AppSettings extends Required<Omit<ClassSettings, "rateLimit" | "concurrency">> {
+  concurrency: number | undefined;
+  rateLimit: RateLimit | undefined;
+  exposeErrors: boolean;
+  onError: SocketErrorHandler;
+  eventsPerTurn: number;
+  refusalLimit: RateLimit | null;
+}
+
+/**
+ * Checks the settings a class may override; `where` names their owner (`"options"` for `mount`'s
+ * own, a class name for static fields).
+ * @throws {TypeError|RangeError} naming `call` and the setting.
+ */
+export function checkClassSettings(call: string, where: string, source: ClassSettings): ClassSettings {
+  const out: ClassSettings = {};
+  if (source.graceMs !== undefined) out.graceMs = checkDuration(call, `${where}.graceMs`, source.graceMs);
+  if (source.concurrency !== undefined) {
+    out.concurrency = checkInteger(call, `${where}.concurrency`, source.concurrency, 1, "an integer ≥ 1 or Infinity", true);
+  }
+  if (source.rateLimit !== undefined) out.rateLimit = checkRateLimit(call, `${where}.rateLimit`, source.rateLimit);
+  if (source.handlerTimeout !== undefined) {
+    const ms: unknown = source.handlerTimeout;
+    if (ms !== Infinity) checkDuration(call, `${where}.handlerTimeout`, ms);
+    if (ms === 0) failArgument("range", call, `${where}.handlerTimeout`, "a number of milliseconds > 0 or Infinity", ms);
+    out.handlerTimeout = ms as number;
+  }
+  if (source.maxQueued !== undefined) {
+    out.maxQueued = checkInteger(call, `${where}.maxQueued`, source.maxQueued, 0, "an integer ≥ 0 or Infinity", true);
+  }
+  return out;
+}
+
+/** The options of `mount()` as the app keeps them. */
+export function checkMountOptions(options: {
+  graceMs?: number;
+  concurrency?: number;
+  rateLimit?: RateLimit;
+  handlerTimeout?: number;
+  maxQueued?: number;
+  eventsPerTurn?: number;
+  refusalLimit?: RateLimit | false;
+  exposeErrors?: boolean;
+  onError?: SocketErrorHandler;
+} | undefined): AppSettings {
+  checkOptions("mount()", options);
+  const own = checkClassSettings("mount()", "options", options ?? {});
+  const eventsPerTurn =
+    options?.eventsPerTurn === undefined
+      ? DEFAULTS.eventsPerTurn
+      : checkInteger("mount()", "options.eventsPerTurn", options.eventsPerTurn, 1, "an integer ≥ 1 or Infinity", true);
+  let refusalLimit: RateLimit | null = DEFAULTS.refusalLimit;
+  if (options?.refusalLimit === false) refusalLimit = null;
+  else if (options?.refusalLimit !== undefined) refusalLimit = checkRateLimit("mount()", "options.refusalLimit", options.refusalLimit);
+  const exposeErrors = options?.exposeErrors ?? false;
+  if (typeof exposeErrors !== "boolean") failArgument("type", "mount()", "options.exposeErrors", "a boolean", exposeErrors);
+  const onError = options?.onError ?? defaultSocketErrorHandler;
+  if (typeof onError !== "function") failArgument("type", "mount()", "options.onError", "a function", onError);
+  return {
+    graceMs: own.graceMs ?? DEFAULTS.graceMs,
+    concurrency: own.concurrency,
+    rateLimit: own.rateLimit,
+    handlerTimeout: own.handlerTimeout ?? DEFAULTS.handlerTimeout,
+    maxQueued: own.maxQueued ?? DEFAULTS.maxQueued,
+    eventsPerTurn,
+    refusalLimit,
+    exposeErrors,
+    onError,
+  };
+}
+
+/** The options the sessions of one class run with. */
+export function sessionOptions(app: AppSettings, cls: ClassSettings, rateLimits: ReadonlyMap<string, RateLimit> | null): SessionOptions {
+  const concurrency = cls.concurrency ?? app.concurrency;
+  const rateLimit = cls.rateLimit ?? app.rateLimit;
+  const limited = rateLimit !== undefined || rateLimits !== null || (concurrency !== undefined && concurrency !== Infinity);
+  return {
+    graceMs: cls.graceMs ?? app.graceMs,
+    exposeErrors: app.exposeErrors,
+    onError: app.onError,
+    limits: limited ? { concurrency, rateLimit, rateLimits } : null,
+    handlerTimeout: cls.handlerTimeout ?? app.handlerTimeout,
+    maxQueued: cls.maxQueued ?? app.maxQueued,
+    eventsPerTurn: app.eventsPerTurn,
+    refusalLimit: app.refusalLimit,
+  };
+}
