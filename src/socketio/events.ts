@@ -59,7 +59,6 @@ export function receive(session: Session, event: unknown, args: unknown[], ack: 
     const refusedBy = limits.admit(handler.key);
     if (refusedBy !== null) return refuse(session, "rate", name, ack, refusedBy.intervalCap, refusedBy.interval);
   }
-  if (handler.catchAll) args.unshift(name);
   if (handler.schema !== undefined) return validate(session, handler, handler.schema, name, args, ack);
   // The common case allocates nothing here: no held-back events, so the handler starts at once.
   if (session.order === null) start(session, handler, name, args, ack);
@@ -196,7 +195,8 @@ function invoke(
   if (!session.open) return undefined;
   let result: unknown;
   try {
-    result = handler.method.apply(session.instance, args);
+    // The catch-all gets the name first; its schema (if any) validated the arguments alone.
+    result = handler.catchAll ? handler.method.call(session.instance, event, ...args) : handler.method.apply(session.instance, args);
   } catch (error) {
     fail(session, "handler", error, event, ack);
     return undefined;
