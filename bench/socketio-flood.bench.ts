@@ -1,0 +1,133 @@
+// What one flooding client costs the others, and what refusing costs. A flooder (its own process,
+// bench/flooder.ts) writes 50,000 events in one burst while a quiet client on the same server does
+// one round trip at a time; its latency is measured with the fair per-turn budget (the default),
+// without it (`eventsPerTurn: Infinity`), and with every default (the flood is bounded by
+// `maxQueued` and the client disconnected by `refusalLimit`). Then the server's CPU time for
+// 50,000 refused events against 50,000 served ones (target: refusing costs no more than serving).
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createInterface } from "node:readline";
+import { Server } from "socket.io";
+import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
+import { BaseNamespace, mount } from "../src/socketio/index.js";
+import { check, finish, targetAtMost } from "./lib.js";
+
+const FLOOD = 50_000;
+const QUIET_BASELINE = 2000;
+const ROUNDS = 3;
+
+class Shared extends BaseNamespace {
+  onWork(n: number) {
+    return n;
+  }
+  onDone() {
+    return "done";
+  }
+}
+
+const http = createServer();
+const io = new Server(http, { transports: ["websocket"] });
+const unbounded = { maxQueued: Infinity, refusalLimit: false } as const;
+const apps = [
+  mount(io, { "/fair": Shared }, unbounded),
+  mount(io, { "/unfair": Shared }, { ...unbounded, eventsPerTurn: Infinity }),
+  mount(io, { "/defaults": Shared }),
+];
+await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+
+function connect(nsp: string): Promise<ClientSocket> {
+  const client = connectClient(url + nsp, { transports: ["websocket"], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    client.once("connect", () => resolve(client));
+    client.once("connect_error", reject);
+  });
+}
+
+/** Starts a flooder; resolves once it is connected, with a promise of its last line. */
+async function flooder(nsp: string, count: number, event: string, mode: "ack" | "fire"): Promise<Promise<{ end: string; acked: number; refused: number }>> {
+  const child = spawn(process.execPath, ["--import", "tsx", new URL("flooder.ts", import.meta.url).pathname, url + nsp, String(count), event, mode], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const iterator = lines[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  check(first.value === "connected", `the flooder said ${String(first.value)}`);
+  return (async () => {
+    const last = await iterator.next();
+    await new Promise((resolve) => child.once("exit", resolve));
+    return JSON.parse(String(last.value)) as { end: string; acked: number; refused: number };
+  })();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/** Sequential round trips from `client` until `until` settles (or `count` of them without one). */
+async function quietLatencies(client: ClientSocket, until: Promise<unknown> | null, count = QUIET_BASELINE): Promise<number[]> {
+  let over = false;
+  void until?.then(() => (over = true));
+  const latencies: number[] = [];
+  for (let i = 0; until === null ? i < count : !over; i++) {
+    const start = performance.now();
+    const answer: unknown = await client.emitWithAck("work", i);
+    latencies.push(performance.now() - start);
+    check(answer === i, `quiet round trip ${i} answered ${String(answer)}`);
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+const format = (l: number[]): string => `p50 ${percentile(l, 0.5).toFixed(2)} ms, p99 ${percentile(l, 0.99).toFixed(2)} ms (${l.length} round trips)`;
+
+console.log(`\n## a quiet client's round trip while another client floods ${FLOOD.toLocaleString("en-US")} acked events`);
+const scenarios: [string, string][] = [
+  ["fair per-turn budget (eventsPerTurn 64), unbounded backlog", "/fair"],
+  ["no per-turn budget (eventsPerTurn Infinity), unbounded backlog", "/unfair"],
+  ["every default (maxQueued 1,000, refusalLimit 100 per 10 s)", "/defaults"],
+];
+const p99s = new Map<string, number[]>();
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
+  const quiet = await connect("/fair");
+  const alone = await quietLatencies(quiet, null);
+  (p99s.get("no flood") ?? p99s.set("no flood", []).get("no flood")!).push(percentile(alone, 0.99));
+  console.log(`  round ${round + 1}: no flood: ${format(alone)}`);
+  quiet.disconnect();
+  for (const [label, nsp] of order) {
+    const client = await connect(nsp);
+    const finished = await flooder(nsp, FLOOD, "work", "ack");
+    const latencies = await quietLatencies(client, finished);
+    const outcome = await finished;
+    (p99s.get(label) ?? p99s.set(label, []).get(label)!).push(percentile(latencies, 0.99));
+    console.log(`  round ${round + 1}: ${label}: ${format(latencies)}; flooder ${outcome.end}, ${outcome.acked} acked, ${outcome.refused} refused`);
+    client.disconnect();
+  }
+}
+console.log("  median p99 over the rounds:");
+for (const [label, values] of p99s) {
+  const sorted = [...values].sort((a, b) => a - b);
+  console.log(`    ${label.padEnd(64)} ${percentile(sorted, 0.5).toFixed(2).padStart(8)} ms   (spread ${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)})`);
+}
+
+console.log(`\n## server CPU for ${FLOOD.toLocaleString("en-US")} events: refused (unknown name) vs served`);
+const cpu = { served: [] as number[], refused: [] as number[] };
+for (let round = 0; round < ROUNDS * 2; round++) {
+  const kind = round % 4 === 0 || round % 4 === 3 ? "served" : "refused";
+  const finished = await flooder("/fair", FLOOD, kind === "served" ? "work" : "nope", "fire");
+  const before = process.cpuUsage();
+  const outcome = await finished;
+  const used = process.cpuUsage(before);
+  check(outcome.end === "done", `the flooder ended ${outcome.end}`);
+  cpu[kind].push((used.user + used.system) / 1000);
+}
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+for (const kind of ["served", "refused"] as const) {
+  console.log(`  ${kind.padEnd(8)} median ${median(cpu[kind]).toFixed(0)} ms CPU (rounds: ${cpu[kind].map((v) => v.toFixed(0)).join(", ")})`);
+}
+targetAtMost("refusing vs serving, server CPU", median(cpu.refused), median(cpu.served), 1, "ms");
+
+await Promise.all(apps.map((app) => app.close()));
+await io.close();
+finish();
