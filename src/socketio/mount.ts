@@ -1,6 +1,6 @@
 /**
  * `mount()`: puts namespace classes on a socket.io server and returns the app that counts and
- * closes their sessions.
+ * closes their sessions, and owns the greenlets it runs itself (`app.spawn`).
  * @module
  */
 import type { Namespace, Server, Socket } from "socket.io";
@@ -19,7 +19,8 @@ const debug = createDebug("greenthread:socketio");
 
 /**
  * The reason sessions end with when `app.close()` ends them, and the message of the
- * `connect_error` a client gets once the app is closing: `"server shutting down"`.
+ * `connect_error` a client gets once the app is closing (unless it closes with `reconnect: true`,
+ * which closes the connection instead): `"server shutting down"`.
  * @example
  * ```ts
  * socket.on("connect_error", (error) => { if (error.message === SHUTTING_DOWN) retryElsewhere(); });
