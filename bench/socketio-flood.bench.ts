@@ -45,8 +45,14 @@ function connect(nsp: string): Promise<ClientSocket> {
   });
 }
 
+interface FloodOutcome {
+  end: string;
+  acked: number;
+  refused: number;
+}
+
 /** Starts a flooder; resolves once it is connected, with a promise of its last line. */
-async function flooder(nsp: string, count: number, event: string, mode: "ack" | "fire"): Promise<Promise<{ end: string; acked: number; refused: number }>> {
+async function flooder(nsp: string, count: number, event: string, mode: "ack" | "fire"): Promise<{ finished: Promise<FloodOutcome> }> {
   const child = spawn(process.execPath, ["--import", "tsx", new URL("flooder.ts", import.meta.url).pathname, url + nsp, String(count), event, mode], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -54,11 +60,12 @@ async function flooder(nsp: string, count: number, event: string, mode: "ack" | 
   const iterator = lines[Symbol.asyncIterator]();
   const first = await iterator.next();
   check(first.value === "connected", `the flooder said ${String(first.value)}`);
-  return (async () => {
+  const finished = (async () => {
     const last = await iterator.next();
     await new Promise((resolve) => child.once("exit", resolve));
-    return JSON.parse(String(last.value)) as { end: string; acked: number; refused: number };
+    return JSON.parse(String(last.value)) as FloodOutcome;
   })();
+  return { finished };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -83,7 +90,7 @@ const format = (l: number[]): string => `p50 ${percentile(l, 0.5).toFixed(2)} ms
 
 console.log(`\n## a quiet client's round trip while another client floods ${FLOOD.toLocaleString("en-US")} acked events`);
 const scenarios: [string, string][] = [
-  ["fair per-turn budget (eventsPerTurn 64), unbounded backlog", "/fair"],
+  ["fair per-turn budget (eventsPerTurn 256), unbounded backlog", "/fair"],
   ["no per-turn budget (eventsPerTurn Infinity), unbounded backlog", "/unfair"],
   ["every default (maxQueued 1,000, refusalLimit 100 per 10 s)", "/defaults"],
 ];
@@ -97,7 +104,7 @@ for (let round = 0; round < ROUNDS; round++) {
   quiet.disconnect();
   for (const [label, nsp] of order) {
     const client = await connect(nsp);
-    const finished = await flooder(nsp, FLOOD, "work", "ack");
+    const { finished } = await flooder(nsp, FLOOD, "work", "ack");
     const latencies = await quietLatencies(client, finished);
     const outcome = await finished;
     (p99s.get(label) ?? p99s.set(label, []).get(label)!).push(percentile(latencies, 0.99));
@@ -115,7 +122,7 @@ console.log(`\n## server CPU for ${FLOOD.toLocaleString("en-US")} events: refuse
 const cpu = { served: [] as number[], refused: [] as number[] };
 for (let round = 0; round < ROUNDS * 2; round++) {
   const kind = round % 4 === 0 || round % 4 === 3 ? "served" : "refused";
-  const finished = await flooder("/fair", FLOOD, kind === "served" ? "work" : "nope", "fire");
+  const { finished } = await flooder("/fair", FLOOD, kind === "served" ? "work" : "nope", "fire");
   const before = process.cpuUsage();
   const outcome = await finished;
   const used = process.cpuUsage(before);

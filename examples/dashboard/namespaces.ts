@@ -188,5 +188,11 @@ export function snapshot(context: DashboardContext) {
     const tab = (session.socket.handshake.auth as { tab?: unknown }).tab;
     rows.push({ namespace: session.name, id: session.socket.id, tab: typeof tab === "string" ? tab : "?", greenlets: session.greenlets.size });
   }
-  return { stats: context.app?.stats(), sessions: rows, feed: { published: context.topic.published, subscribers: context.topic.size } };
+  const appGreenlets = context.app === undefined ? [] : [...context.app.greenlets].map((g) => g.name);
+  return {
+    stats: context.app?.stats(),
+    sessions: rows,
+    appGreenlets,
+    feed: { published: context.topic.published, subscribers: context.topic.size },
+  };
 }

@@ -1,15 +1,16 @@
 // The dashboard: `npm start` serves it on http://127.0.0.1:8080 (PORT and HOST override that).
 // A live CPU graph per tab, a shared data feed, chat rooms and a runtime panel, all on
 // greenthread's socket.io layer. With REDIS_URL set, sessions on several nodes share rooms and
-// broadcasts through Redis; without it everything runs in memory.
+// broadcasts through Redis; without it everything runs in memory. On SIGTERM or SIGINT it closes
+// with `reconnect: true`: open pages reconnect by themselves to the next server on the same port.
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Server } from "socket.io";
-import { sleep, spawn, type Greenlet } from "greenthread";
-import { mount } from "greenthread/socketio";
+import { sleep, type Greenlet } from "greenthread";
+import { mount, type CloseOptions } from "greenthread/socketio";
 import { createNamespaces, type DashboardContext, type FeedPoint } from "./namespaces.js";
 import { Topic } from "./pubsub.js";
 
@@ -52,8 +53,12 @@ export interface Dashboard {
   context: DashboardContext;
   io: Server;
   http: HttpServer;
-  /** Closes the app gracefully: every session reaped, then the servers closed. */
-  close(): Promise<void>;
+  /**
+   * Closes the app gracefully (every session reaped, the feed producer too), then the servers.
+   * `reconnect: true` lets open pages reconnect to the next server on the URL (see `app.close`).
+   * A second call returns the first call's promise.
+   */
+  close(options?: Pick<CloseOptions, "reconnect">): Promise<void>;
 }
 
 /** Publishes a sine wave into the topic, a point every `intervalMs`, until killed. */
@@ -86,12 +91,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 
   const context: DashboardContext = { app: undefined, topic: new Topic<FeedPoint>(), sessions: new Set() };
   const { CpuNamespace, FeedNamespace, ChatNamespace, RuntimeNamespace } = createNamespaces(context);
-  context.app = mount(
+  const app = (context.app = mount(
     io,
     { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace },
     { graceMs: options.graceMs ?? 2000 },
-  );
-  const producer = spawn(produceSine, context.topic, options.feedIntervalMs ?? 100);
+  ));
+  // One producer for every page: the app owns it, so app.close() reaps it after the sessions.
+  const producer = app.spawn(produceSine, context.topic, options.feedIntervalMs ?? 100);
   producer.name = "feed-producer";
 
   await new Promise<void>((resolve, reject) => {
@@ -103,10 +109,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
 
   let closing: Promise<void> | undefined;
-  const close = () =>
+  const close = (closeOptions?: Pick<CloseOptions, "reconnect">) =>
     (closing ??= (async () => {
-      await context.app!.close();
-      await producer.kill();
+      await app.close({ reconnect: closeOptions?.reconnect ?? false });
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeRedis();
     })());
@@ -122,9 +127,11 @@ if (isMain) {
   }
   const dashboard = await startDashboard({ port, host: process.env.HOST ?? "127.0.0.1", redisUrl: process.env.REDIS_URL || undefined });
   console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${process.env.REDIS_URL ? ", Redis adapter" : ""})`);
+  // Closing with reconnect: open pages reconnect by themselves to whichever process serves this
+  // port next, so a restart is a short gap on the page rather than a dead one.
   const shutdown = (signal: string) => {
     console.log(`${signal}: closing sessions…`);
-    dashboard.close().then(
+    dashboard.close({ reconnect: true }).then(
       () => {
         const { reaped, stragglers } = dashboard.context.app!.stats();
         console.log(`closed: ${reaped} greenlets reaped, ${stragglers} stragglers`);

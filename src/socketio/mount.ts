@@ -1,24 +1,27 @@
 /**
  * `mount()`: puts namespace classes on a socket.io server and returns the app that counts and
- * closes their sessions.
+ * closes their sessions, and owns the greenlets it runs itself (`app.spawn`).
  * @module
  */
 import type { Namespace, Server, Socket } from "socket.io";
 import createDebug from "debug";
-import { checkDuration, checkOptions, describe } from "../core/validate.js";
+import { checkDuration, checkFunction, checkOptions, describe, failArgument } from "../core/validate.js";
+import type { Greenlet, GreenletFunction } from "../greenlet.js";
 import { classInfo, type ClassInfo } from "./classinfo.js";
-import type { Counters } from "./greenlets.js";
+import { StragglerError } from "./errors.js";
+import { GreenletOwner, type Counters, type OwnerEvents } from "./greenlets.js";
 import type { RateLimit } from "./limits.js";
 import type { NamespaceClass } from "./namespace.js";
 import { checkMountOptions, sessionOptions, type AppSettings, type SessionOptions } from "./options.js";
-import type { SocketErrorHandler } from "./report.js";
+import { callErrorHandler, type SocketErrorHandler } from "./report.js";
 import { Session, type SessionHost } from "./session.js";
 
 const debug = createDebug("greenthread:socketio");
 
 /**
  * The reason sessions end with when `app.close()` ends them, and the message of the
- * `connect_error` a client gets once the app is closing: `"server shutting down"`.
+ * `connect_error` a client gets once the app is closing (unless it closes with `reconnect: true`,
+ * which closes the connection instead): `"server shutting down"`.
  * @example
  * ```ts
  * socket.on("connect_error", (error) => { if (error.message === SHUTTING_DOWN) retryElsewhere(); });
@@ -52,7 +55,7 @@ export interface MountOptions {
   /**
    * Events one session may start per event-loop turn before the rest wait for a fair share
    * (round-robin with the other busy sessions, one share per turn), so one flooding client cannot
-   * starve the others. An integer ≥ 1, or Infinity. Default 64.
+   * starve the others. An integer ≥ 1, or Infinity. Default 256.
    */
   eventsPerTurn?: number;
   /**
@@ -68,22 +71,34 @@ export interface MountOptions {
   onError?: SocketErrorHandler;
 }
 
-/** What {@link MountedApp.stats} returns: the app's counts on this node, or one mounted namespace's. */
+/**
+ * What {@link MountedApp.stats} returns: the app's counts on this node, or one mounted namespace's.
+ * The app's own greenlets ({@link MountedApp.spawn}) count in the app's totals alongside its
+ * sessions' greenlets (in no namespace's); {@link MountedApp.greenlets} tells them apart.
+ */
 export interface SocketStats {
   /** Sessions not yet closed (open, or reaping their greenlets). */
   sessions: number;
-  /** Live session greenlets (stragglers are no longer counted). */
+  /** Live greenlets of the sessions and of the app itself (stragglers are no longer counted). */
   greenlets: number;
-  /** Running total of greenlets killed because their session ended (stragglers included). */
+  /** Running total of greenlets killed because their session ended or the app closed (stragglers included). */
   reaped: number;
-  /** Running total of greenlets that outlived `graceMs` after their session ended. */
+  /** Running total of greenlets that outlived `graceMs` after their session ended or the app closed. */
   stragglers: number;
 }
 
 /** Options of {@link MountedApp.close}. */
 export interface CloseOptions {
-  /** The grace period for the sessions this close ends. Default: the app's `graceMs`. */
+  /** The grace period for the sessions this close ends, and then for the app's own greenlets. Default: the app's `graceMs`. */
   graceMs?: number;
+  /**
+   * Close each client's connection as a server going away does, so that socket.io-client
+   * reconnects by itself (it sees `"transport close"`) to whatever serves the URL next; and, while
+   * the app is closed, turn new connections away the same way rather than with the final
+   * `connect_error`. For restarts. Closing a connection ends every namespace on it, the app's or
+   * not. Default false: the client hears `"io server disconnect"` and stays disconnected.
+   */
+  reconnect?: boolean;
 }
 
 /** What {@link mount} returns. */
@@ -109,15 +124,44 @@ export interface MountedApp {
    */
   namespaceStats(): Record<string, SocketStats>;
   /**
-   * Refuses new sessions (`connect_error` "server shutting down"), disconnects every session with
-   * the reason "server shutting down", and resolves once every session is done (greenlets reaped,
-   * `disconnected` hooks run). Never rejects; a second call returns the same promise. The socket.io
-   * server and the HTTP server stay the caller's to close.
-   * @throws {TypeError|RangeError} when `graceMs` is malformed.
+   * Starts `fn(g, ...args)` as a greenlet owned by the app rather than by a session: a shared
+   * producer, a cache refresher. A failure nobody observes goes to `onError` (kind `"greenlet"`,
+   * no `namespace` or `sessionId`). `close()` kills it with `GreenletExit("server shutting down")`
+   * once the sessions are done, and waits up to `graceMs` for its cleanup; one still running then
+   * is a straggler, reported and counted. Once `close()` has been called, returns a greenlet that
+   * is already dead (its function never runs).
+   * @throws {TypeError} when `fn` is not a function.
+   * @example
+   * ```ts
+   * app.spawn(async (g) => {
+   *   for (;;) {
+   *     topic.publish(await readSensor());
+   *     await sleep(100, { signal: g });
+   *   }
+   * });
+   * ```
+   */
+  spawn<A extends unknown[], T>(fn: GreenletFunction<A, T>, ...args: A): Greenlet<Awaited<T>>;
+  /** The app's own live greenlets (from {@link spawn}; not its sessions'): a read-only live view. */
+  readonly greenlets: ReadonlySet<Greenlet<unknown>>;
+  /**
+   * Refuses new sessions, disconnects every session with the reason "server shutting down", then
+   * kills the app's own greenlets, and resolves once all is done (session greenlets reaped,
+   * `disconnected` hooks run, app greenlets dead or stragglers). Never rejects; a second call
+   * returns the same promise (its options are checked, then ignored). The socket.io server and
+   * the HTTP server stay the caller's to close.
+   *
+   * By default a client hears `"io server disconnect"` and a new connection gets `connect_error`
+   * "server shutting down": socket.io-client retries neither. With `reconnect: true` each client's
+   * connection is closed instead (the client hears `"transport close"`), new connections are
+   * closed the same way, and socket.io-client keeps reconnecting with its backoff until a server
+   * answers on the URL again: the way to restart. Closing a connection ends every namespace it
+   * carries, also namespaces this app did not mount.
+   * @throws {TypeError|RangeError} when `graceMs` or `reconnect` is malformed.
    * @example
    * ```ts
    * process.once("SIGTERM", async () => {
-   *   await app.close({ graceMs: 2000 });
+   *   await app.close({ graceMs: 2000, reconnect: true });
    *   await io.close();
    * });
    * ```
@@ -148,13 +192,19 @@ function entriesOf(spec: unknown): [unknown, unknown][] {
   });
 }
 
-class App implements SessionHost, MountedApp {
-  /** Counts by mounted path; the app's totals are their sums. */
+class App implements SessionHost, MountedApp, OwnerEvents {
+  /** Counts by mounted path; the app's totals are their sums plus the app's own greenlets. */
   private readonly counters = new Map<string, Counters>();
+  /** The counts of the app's own greenlets (sessions is always 0). */
+  private readonly own: Counters = { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 };
   readonly namespaces = new Map<string | RegExp, Namespace>();
   /** Sessions not done yet (closing ones included, until their hook has run). */
   private readonly live = new Set<Session>();
+  /** The app's own greenlets; they share the counters, so stats() counts them with the sessions'. */
+  private readonly owner = new GreenletOwner(this.own, this);
   private closing: Promise<void> | null = null;
+  /** Set by close({ reconnect: true }): turn connections away by closing their transport. */
+  private reconnect = false;
 
   constructor(readonly options: AppSettings) {}
 
@@ -166,9 +216,12 @@ class App implements SessionHost, MountedApp {
     const options = sessionOptions(this.options, info.settings, info.rateLimits);
     const counters: Counters = { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 };
     this.counters.set(String(path), counters);
-    nsp.use((_socket, next) => {
-      if (this.closing === null) next();
-      else next(new Error(SHUTTING_DOWN));
+    nsp.use((socket, next) => {
+      if (this.closing === null) return next();
+      // A connect_error is final for socket.io-client; a closed transport makes it try again. With
+      // the connection closed, socket.io drops the refused socket without sending the error.
+      if (this.reconnect) socket.conn.close();
+      next(new Error(SHUTTING_DOWN));
     });
     nsp.on("connection", (socket: Socket) => this.connect(socket, info, options, counters));
   }
@@ -176,7 +229,8 @@ class App implements SessionHost, MountedApp {
   private connect(socket: Socket, info: ClassInfo, options: SessionOptions, counters: Counters): void {
     if (this.closing !== null) {
       // Past the middleware before close(), connected after it: too late for a connect_error.
-      socket.disconnect();
+      if (this.reconnect) socket.conn.close();
+      else socket.disconnect();
       return;
     }
     const session = new Session(this, info, socket, options, counters);
@@ -204,7 +258,7 @@ class App implements SessionHost, MountedApp {
       return { ...counters };
     }
     const total: SocketStats = { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 };
-    for (const counters of this.counters.values()) {
+    for (const counters of [this.own, ...this.counters.values()]) {
       total.sessions += counters.sessions;
       total.greenlets += counters.greenlets;
       total.reaped += counters.reaped;
@@ -219,16 +273,49 @@ class App implements SessionHost, MountedApp {
     return byPath;
   }
 
+  get greenlets(): ReadonlySet<Greenlet<unknown>> {
+    return this.owner.live;
+  }
+
+  spawn<A extends unknown[], T>(fn: GreenletFunction<A, T>, ...args: A): Greenlet<Awaited<T>> {
+    checkFunction("MountedApp.spawn()", "fn", fn);
+    const g = this.closing === null ? this.owner.spawn(fn, args) : this.owner.spawnDead(fn, args, SHUTTING_DOWN);
+    return g as Greenlet<Awaited<T>>;
+  }
+
+  /** OwnerEvents: an app greenlet failed and nobody else observed it. */
+  failed(g: Greenlet<unknown>, error: unknown): void {
+    callErrorHandler(this.options.onError, error, { kind: "greenlet", greenlet: g });
+  }
+
+  /** OwnerEvents: an app greenlet outlived the grace period after close(). */
+  straggled(g: Greenlet<unknown>, graceMs: number, reason: string): void {
+    const error = new StragglerError(g.name, graceMs, reason);
+    // StragglerError words it for a session's greenlet; V8 builds the stack text from the message
+    // on first read, so the stack shows this wording too.
+    error.message = `greenlet ${g.name} still running ${graceMs} ms after the app closed (${reason}); it ignores its signal`;
+    callErrorHandler(this.options.onError, error, { kind: "straggler", greenlet: g });
+  }
+
   close(options?: CloseOptions): Promise<void> {
     checkOptions("MountedApp.close()", options);
     const graceMs = options?.graceMs === undefined ? this.options.graceMs : checkDuration("MountedApp.close()", "options.graceMs", options.graceMs);
+    const reconnect = options?.reconnect ?? false;
+    if (typeof reconnect !== "boolean") failArgument("type", "MountedApp.close()", "options.reconnect", "a boolean", reconnect);
     if (this.closing !== null) return this.closing;
-    debug("closing %d sessions", this.live.size);
+    debug("closing %d sessions%s", this.live.size, reconnect ? ", clients to reconnect" : "");
+    this.reconnect = reconnect;
     let resolve!: () => void;
     this.closing = new Promise<void>((r) => (resolve = r));
     const sessions = [...this.live];
-    for (const session of sessions) session.shutdown(SHUTTING_DOWN, graceMs);
-    void Promise.all(sessions.map((session) => session.done)).then(() => resolve());
+    // Closing one connection ends every session on it at once, so each session learns its reason
+    // before the first connection closes.
+    if (reconnect) for (const session of sessions) session.endWith(SHUTTING_DOWN, graceMs);
+    for (const session of sessions) session.shutdown(SHUTTING_DOWN, graceMs, reconnect);
+    // Sessions first: their disconnected() hooks may still use what the app's greenlets provide.
+    void Promise.all(sessions.map((session) => session.done))
+      .then(() => this.owner.reap(SHUTTING_DOWN, graceMs))
+      .then(() => resolve());
     return this.closing;
   }
 }

@@ -27,7 +27,7 @@ export const DEFAULTS = {
   graceMs: 5000,
   handlerTimeout: 30_000,
   maxQueued: 1000,
-  eventsPerTurn: 64,
+  eventsPerTurn: 256,
   refusalLimit: { intervalCap: 100, interval: 10_000 } as RateLimit,
 } as const;
 

@@ -27,18 +27,18 @@ export type SocketErrorKind =
   | "initialize"
   /** The `disconnected()` hook failed. */
   | "disconnected"
-  /** A session greenlet failed and nothing else observed the failure. */
+  /** A session greenlet, or an app greenlet (`app.spawn`), failed and nothing else observed the failure. */
   | "greenlet"
-  /** A session greenlet still ran `graceMs` after its session ended (a `StragglerError`). */
+  /** A session greenlet still ran `graceMs` after its session ended, or an app greenlet after `app.close()` (a `StragglerError`). */
   | "straggler";
 
 /** The second argument of `onError`. */
 export interface SocketErrorContext {
   kind: SocketErrorKind;
-  /** The namespace's name, e.g. `/job-7`. */
-  namespace: string;
-  /** The socket.io socket id of the session. */
-  sessionId: string;
+  /** The namespace's name, e.g. `/job-7`. Absent for the app's own greenlets (`app.spawn`). */
+  namespace?: string;
+  /** The socket.io socket id of the session. Absent for the app's own greenlets (`app.spawn`). */
+  sessionId?: string;
   /** The client event concerned, for `handler` and `schema` failures (`"initialize"` for those). */
   event?: string;
   /** The greenlet concerned, for `greenlet` and `straggler` failures. */
@@ -60,7 +60,7 @@ export type SocketErrorHandler = (error: unknown, context: SocketErrorContext) =
  * ```
  */
 export const defaultSocketErrorHandler: SocketErrorHandler = (error, context) => {
-  const where = [`namespace ${context.namespace}`, `session ${context.sessionId}`];
+  const where = context.sessionId === undefined ? ["app"] : [`namespace ${context.namespace}`, `session ${context.sessionId}`];
   if (context.event !== undefined) where.push(`event ${JSON.stringify(context.event)}`);
   if (context.greenlet !== undefined) where.push(`greenlet ${context.greenlet.name}`);
   let detail: string;

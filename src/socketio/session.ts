@@ -243,12 +243,29 @@ export class Session implements OwnerEvents, Backlogged {
     if (this.state === OPEN) this.close("server namespace disconnect");
   }
 
-  /** Ends the session with `reason` in place of socket.io's (what `app.close()` does). */
-  shutdown(reason: string, graceMs: number): void {
+  /** From now on, whatever ends the session, it ends with `reason` and `graceMs` (see `app.close()`). */
+  endWith(reason: string, graceMs: number): void {
     if (this.state !== OPEN) return;
     this.overrideReason = reason;
     this.graceMs = graceMs;
-    this.disconnect(false);
+  }
+
+  /**
+   * Ends the session with `reason` in place of socket.io's (what `app.close()` does): by a
+   * namespace disconnect, or with `closeTransport` by closing the client's connection (every
+   * namespace on it), which socket.io-client takes as a dropped connection and reconnects.
+   */
+  shutdown(reason: string, graceMs: number, closeTransport = false): void {
+    if (this.state !== OPEN) return;
+    this.endWith(reason, graceMs);
+    if (!closeTransport) {
+      this.disconnect(false);
+      return;
+    }
+    this.socket.conn.close();
+    // engine.io closes at once unless packets are still buffered (then after they drain, or a
+    // polling client's next request); the session ends now either way.
+    if (this.state === OPEN) this.close(reason);
   }
 
   aclChange(change: "allow" | "deny", events: unknown[]): void {

@@ -1,13 +1,19 @@
 // The dashboard page: plain browser JavaScript, no build step. socket.io's client and uPlot are
 // served by the demo server (from node_modules), never from a CDN.
+//
+// The four namespaces share one connection. When the server restarts (it closes with
+// `reconnect: true`), socket.io-client reconnects by itself; each namespace then gets a new
+// session on the new server, and this page puts back what that session needs: the CPU sampler is
+// started again and the chat rejoins its room. The feed and the runtime panel need nothing.
 "use strict";
 
 const tab = Math.random().toString(36).slice(2, 8);
 document.getElementById("tab").textContent = tab;
-const connect = (path) => io(path, { auth: { tab }, transports: ["websocket"] });
+// A restart is a short gap: retry at most every 2 s rather than socket.io's default 5 s.
+const connect = (path) => io(path, { auth: { tab }, transports: ["websocket"], reconnectionDelayMax: 2000 });
 
 /** State the end-to-end test reads. */
-const state = (window.dashboard = { tab, cpuPoints: 0, feedPoints: 0, dropped: 0, chat: [], online: [], runtime: null });
+const state = (window.dashboard = { tab, connects: 0, cpuPoints: 0, feedPoints: 0, dropped: 0, chat: [], online: [], runtime: null });
 
 function lineChart(element, label, yRange) {
   const width = () => Math.max(320, element.clientWidth);
@@ -40,11 +46,17 @@ function lineChart(element, label, yRange) {
 // --- CPU: this tab's own sampler greenlet
 const cpu = connect("/cpu");
 const plotCpu = lineChart(document.getElementById("cpu-chart"), "CPU %", [0, 100]);
+const status = document.getElementById("status");
+// Every connect is a new session, so the sampler is asked for on each one, reconnects included.
 cpu.on("connect", () => {
-  document.getElementById("status").textContent = "connected";
+  state.connects++;
+  status.textContent = "connected";
   cpu.emit("start", 500, (ack) => console.log("cpu:", ack));
 });
-cpu.on("disconnect", (reason) => (document.getElementById("status").textContent = `disconnected (${reason})`));
+cpu.on("disconnect", (reason) => {
+  status.textContent = cpu.active ? `disconnected (${reason}), reconnecting…` : `disconnected (${reason})`;
+});
+cpu.io.on("reconnect_attempt", (attempt) => (status.textContent = `reconnecting (attempt ${attempt})…`));
 cpu.on("point", ({ t, cpu: value }) => {
   state.cpuPoints++;
   plotCpu(t, value);
@@ -91,6 +103,30 @@ function failed(reply) {
   errorLine.textContent = "";
   return false;
 }
+/** What to rejoin after a reconnect: the nickname and room of the last successful join. */
+let membership = null;
+function joinRoom(nick, room, verb) {
+  chat.emit("nickname", nick, (reply) => {
+    if (failed(reply)) return;
+    chat.emit("join", room, (joined) => {
+      if (failed(joined)) return;
+      membership = { nick, room: joined.room };
+      document.getElementById("chat-room-name").textContent = joined.room;
+      state.room = joined.room;
+      showOnline(joined.online);
+      addLine("announcement", `you ${verb} ${escapeHtml(joined.room)}`);
+    });
+  });
+}
+chat.on("connect", () => {
+  if (membership !== null) joinRoom(membership.nick, membership.room, "rejoined");
+});
+// The room lived in the old session: until the rejoin, this page is in no room.
+chat.on("disconnect", () => {
+  state.room = undefined;
+  document.getElementById("chat-room-name").textContent = "–";
+  showOnline([]);
+});
 chat.on("message", ({ nick, text }) => {
   state.chat.push({ nick, text });
   addLine("", `<b>${escapeHtml(nick)}</b> ${escapeHtml(text)}`);
@@ -100,18 +136,7 @@ chat.on("online", showOnline);
 chat.on("error", (report) => console.warn("chat error report:", report));
 document.getElementById("chat-join").addEventListener("submit", (event) => {
   event.preventDefault();
-  const nick = document.getElementById("chat-nick").value;
-  const room = document.getElementById("chat-room").value;
-  chat.emit("nickname", nick, (reply) => {
-    if (failed(reply)) return;
-    chat.emit("join", room, (joined) => {
-      if (failed(joined)) return;
-      document.getElementById("chat-room-name").textContent = joined.room;
-      state.room = joined.room;
-      showOnline(joined.online);
-      addLine("announcement", `you joined ${escapeHtml(joined.room)}`);
-    });
-  });
+  joinRoom(document.getElementById("chat-nick").value, document.getElementById("chat-room").value, "joined");
 });
 document.getElementById("chat-send").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -133,6 +158,9 @@ runtime.on("runtime", (snapshot) => {
   for (const key of ["sessions", "greenlets", "reaped", "stragglers"]) {
     document.getElementById(`stat-${key}`).textContent = String(stats[key]);
   }
+  const app = document.getElementById("stat-app");
+  app.textContent = String(snapshot.appGreenlets.length);
+  app.title = snapshot.appGreenlets.join(", ");
   const rows = sessions
     .slice()
     .sort((a, b) => (a.tab + a.namespace).localeCompare(b.tab + b.namespace))
