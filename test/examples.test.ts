@@ -410,8 +410,8 @@ const expected: Record<string, string> = {
     "after the end: true the session closed (server shutting down)",
   ),
   "reference/socketio-errors.ts": lines(
-    "client error event: { name: 'InvalidEventNameError', message: 'invalid event name \"a.b\": expected a letter followed by letters, digits, spaces, \"_\" or \"-\"', event: 'a.b' }",
-    "a.b: ack { error: { name: 'InvalidEventNameError', message: 'invalid event name \"a.b\": expected a letter followed by letters, digits, spaces, \"_\" or \"-\"' } }",
+    "client error event: { name: 'InvalidEventNameError', message: 'invalid event name \"a/b\": expected a letter followed by letters, digits, spaces, \"_\", \"-\", \":\" or \".\"', event: 'a/b' }",
+    "a/b: ack { error: { name: 'InvalidEventNameError', message: 'invalid event name \"a/b\": expected a letter followed by letters, digits, spaces, \"_\", \"-\", \":\" or \".\"' } }",
     "client error event: { name: 'UnknownEventError', message: 'unknown event \"strat\"', event: 'strat' }",
     "strat: ack { error: { name: 'UnknownEventError', message: 'unknown event \"strat\"' } }",
     "client error event: { name: 'AccessDeniedError', message: 'event \"reset\" is not allowed', event: 'reset' }",

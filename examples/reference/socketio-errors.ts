@@ -43,7 +43,7 @@ const client = connect(`${url}/game`, { transports: ["websocket"] });
 const show = (value: unknown) => inspect(value, { breakLength: Infinity });
 client.on("error", (report) => console.log("client error event:", show(report)));
 for (const [event, ...args] of [
-  ["a.b"],
+  ["a/b"],
   ["strat"],
   ["reset"],
   ["move", { x: "1", y: 2 }],
