@@ -96,7 +96,7 @@ function validate(session: Session, handler: Handler, schema: StandardSchemaV1, 
 
 function validated(session: Session, handler: Handler, event: string, result: StandardSchemaV1.Result<unknown>, ack: Ack | undefined): void {
   if (result.issues !== undefined) {
-    const view = { name: "ValidationError", message: new ValidationError(event, describeIssue(result.issues[0])).message };
+    const view = { name: "ValidationError", message: new ValidationError(shownName(event), describeIssue(result.issues[0])).message };
     send(session, view, event, ack);
     return session.refused();
   }
@@ -242,12 +242,15 @@ export function fail(session: Session, kind: SocketErrorKind, error: unknown, ev
   send(session, clientView(error, session.options.exposeErrors), event, ack);
 }
 
-/** Tells the client: an `"error"` event `{ name, message, event }`, and the ack `{ error }`. Never throws. */
+/**
+ * Tells the client: an `"error"` event `{ name, message, event }`, and the ack `{ error }`. Never throws.
+ * Every report shows at most SHOWN_NAME_LENGTH characters of the name, whatever failed.
+ */
 function send(session: Session, view: ClientErrorView, event: string, ack: Ack | undefined): void {
   if (!session.open) return;
   const { name, message } = view;
   try {
-    session.socket.emit("error", { name, message, event });
+    session.socket.emit("error", { name, message, event: shownName(event) });
     if (ack !== undefined) ack({ error: { name, message } });
   } catch (sendError) {
     // A payload socket.io cannot encode must not turn a report into a crash.
