@@ -26,3 +26,19 @@ export {
   RateLimitError,
   StragglerError,
 } from "./errors.js";
+export { ack, AckValues } from "./ack.js";
+export type { Targets, SessionInfo, SessionsInOptions } from "./targets.js";
+export type {
+  EventsMap,
+  DefaultEventsMap,
+  EventNames,
+  EventArgs,
+  CallArgs,
+  AckArgs,
+  CallEvents,
+  FirstAckArg,
+  HandlerName,
+  Handlers,
+  SchemaArgs,
+  AckReply,
+} from "./types.js";
