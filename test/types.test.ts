@@ -1,5 +1,5 @@
-// The type tests: test/types/ is compiled by tsc, never run. It passes when every line marked
-// @ts-expect-error is refused and everything else compiles (typed events, handler checks, acks).
+// The type tests: test/types/ is compiled by tsc, never run. It passes when every line under an
+// expect-error directive is refused and everything else compiles (typed events, handlers, acks).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
