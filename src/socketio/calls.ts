@@ -53,12 +53,15 @@ export class Calls {
     checkOptions(call, options);
     const timeout = checkTimeout(call, options?.timeout);
     const signal = checkSignal(call, options?.signal);
+    const all = options?.all;
+    if (all !== undefined && typeof all !== "boolean") throw new TypeError(`${call}: expected all to be a boolean or undefined, got ${describe(all)}`);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
     if (closedReason !== undefined) return Promise.reject(new SessionClosedError(closedReason));
     const waiter = new CallWaiter(this.pending, event);
     waiter.item = timeout;
-    emit(event, [...(args as unknown[]), (first: unknown) => waiter.resolve(first)]);
+    const onAck = all === true ? (...values: unknown[]) => waiter.resolve(values) : (first: unknown) => waiter.resolve(first);
+    emit(event, [...(args as unknown[]), onAck]);
     this.pending.add(waiter);
     return waiter.arm(timeout, signal).promise;
   }

@@ -13,6 +13,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import createDebug from "debug";
 import { getClock } from "../core/clock.js";
+import { AckValues } from "./ack.js";
 import type { Handler } from "./dispatch.js";
 import { HandlerTimeoutError, ValidationError, refusalMessage, shownName } from "./errors.js";
 import { callErrorHandler, clientView, isClientFacing, safeString, type ClientErrorView, type SocketErrorKind } from "./report.js";
@@ -219,6 +220,7 @@ function sendAck(session: Session, ack: Ack, value: unknown, event: string): voi
   if (!session.open) return;
   try {
     if (value === undefined) ack();
+    else if (value instanceof AckValues) ack(...value.values);
     else ack(value);
   } catch (error) {
     // A value socket.io cannot encode (a cycle, say): the handler's bug, reported as such.

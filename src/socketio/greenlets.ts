@@ -141,14 +141,17 @@ export class GreenletOwner implements Watcher {
   }
 
   /**
-   * Kills every live greenlet (the default `GreenletExit`, or `exception`) and resolves once they
-   * are dead, or silently when `timeout` expires first.
+   * Kills every live greenlet for which `select` (when given) returns true, with the default
+   * `GreenletExit` or `exception`, and resolves once they are dead, or silently when `timeout`
+   * expires first. `select` runs for every live greenlet before the first kill, so one that throws
+   * throws from here with nothing killed.
    */
-  async killAll(exception: unknown, timeout: number | undefined): Promise<void> {
-    const victims = [...this.live];
+  killAll(exception: unknown, timeout: number | undefined, select?: (g: Greenlet<unknown>) => boolean): Promise<void> {
+    const victims = select === undefined ? [...this.live] : [...this.live].filter(select);
     for (const g of victims) g._kill(exception);
     const alive = victims.filter((g) => !g.dead);
-    if (alive.length > 0) await joinall(alive, { timeout });
+    if (alive.length === 0) return Promise.resolve();
+    return joinall(alive, { timeout }).then(() => undefined);
   }
 
   /**

@@ -32,3 +32,19 @@ export {
   MAX_EVENT_NAME_LENGTH,
   SHOWN_NAME_LENGTH,
 } from "./errors.js";
+export { ack, AckValues } from "./ack.js";
+export type { Targets, SessionInfo, SessionsInOptions } from "./targets.js";
+export type {
+  EventsMap,
+  DefaultEventsMap,
+  EventNames,
+  EventArgs,
+  CallArgs,
+  AckArgs,
+  CallEvents,
+  FirstAckArg,
+  HandlerName,
+  Handlers,
+  SchemaArgs,
+  AckReply,
+} from "./types.js";

@@ -9,6 +9,8 @@ import type { Greenlet, GreenletFunction, Signal } from "../greenlet.js";
 import type { RateLimit } from "./limits.js";
 import type { ClassSettings } from "./options.js";
 import type { Session } from "./session.js";
+import { Targets, fetchSessions, type SessionInfo, type SessionsInOptions } from "./targets.js";
+import type { AckArgs, CallArgs, CallEvents, DefaultEventsMap, EventArgs, EventNames, EventsMap, FirstAckArg } from "./types.js";
 
 /** Options of {@link BaseNamespace.call}. */
 export interface CallOptions {
@@ -16,6 +18,10 @@ export interface CallOptions {
   timeout?: number;
   /** Aborts the wait with `signal.reason`. Inside a session greenlet, pass the greenlet. */
   signal?: Signal;
+  /**
+   * Resolve with the array of every ack argument instead of the first one. Default: `false`.
+   */
+  all?: boolean;
 }
 
 /** Options of {@link BaseNamespace.killAll}. */
@@ -24,14 +30,21 @@ export interface KillAllOptions {
   exception?: unknown;
   /** Milliseconds to wait for them to die; the call resolves quietly when it expires. */
   timeout?: number;
+  /** Kill only the greenlets for which it returns a truthy value; called once for each live one. */
+  filter?: (g: Greenlet<unknown>) => boolean;
+  /** Greenlets to spare: they stay running. */
+  except?: Iterable<Greenlet<unknown>>;
 }
+
+// `call(event)` may leave out `args` only when the event takes none.
+type CallRest<A, O> = [] extends A ? [args?: Readonly<A>, options?: O] : [args: Readonly<A>, options?: O];
 
 // The session an instance is being constructed for. Handing it over this way keeps the public
 // constructor argument-free, so subclasses need no constructor boilerplate.
 let constructing: Session | undefined;
 
 /** @internal Constructs `cls` for `session`. */
-export function construct<N extends BaseNamespace>(cls: new () => N, session: Session): N {
+export function construct<N extends BaseNamespace<any, any, any>>(cls: new () => N, session: Session): N {
   constructing = session;
   try {
     return new cls();
@@ -45,9 +58,15 @@ export function construct<N extends BaseNamespace>(cls: new () => N, session: Se
  * so fields are per-session state.
  *
  * A client event `"user message"` (or `"user_message"`, `"user-message"`, `"userMessage"`) runs
- * the method `onUserMessage(...args)`; its return value (awaited) is the ack. Only `on[A-Z]…`
- * methods defined by subclasses are reachable. Long work goes into {@link spawn}: those greenlets
- * belong to the session and are killed when it ends.
+ * the method `onUserMessage(...args)`; its return value (awaited) is the ack (`ack(a, b)` for
+ * several ack arguments). Only `on[A-Z]…` methods defined by subclasses are reachable. Long work
+ * goes into {@link spawn}: those greenlets belong to the session and are killed when it ends.
+ *
+ * The type parameters are optional: `Data` types {@link data}; `ClientEvents` and `ServerEvents`
+ * are event maps in socket.io's style (`{ point: (t: number, v: number) => void }`) for what the
+ * client sends and what the server sends. `ServerEvents` checks {@link emit}, the room sends and
+ * {@link call}; `ClientEvents` checks the handlers through `implements Handlers<ClientEvents>`.
+ * The defaults are untyped: any name, any arguments.
  *
  * Instances are created by the layer: constructing one directly throws.
  *
@@ -68,8 +87,18 @@ export function construct<N extends BaseNamespace>(cls: new () => N, session: Se
  * }
  * mount(io, { "/chat": ChatNamespace });
  * ```
+ * @example Typed events
+ * ```ts
+ * interface ClientEvents { "user message": (text: string) => void }
+ * interface ServerEvents { message: (from: string, text: string) => void }
+ * class Chat extends BaseNamespace<{ user: string }, ClientEvents, ServerEvents> implements Handlers<ClientEvents> {
+ *   onUserMessage(text: string) {
+ *     this.to("lobby").emit("message", this.data.user, text); // checked against ServerEvents
+ *   }
+ * }
+ * ```
  */
-export class BaseNamespace<Data = any> {
+export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultEventsMap, ServerEvents extends EventsMap = DefaultEventsMap> {
   /**
    * The initial allow-list of events (normalised like dispatch). Absent: every event allowed.
    * Change it per session with {@link allow}, {@link deny}, {@link resetAcl}, {@link liftAcl}.
@@ -172,31 +201,63 @@ export class BaseNamespace<Data = any> {
   /**
    * Kills the session's live greenlets without disconnecting, and resolves once they are dead
    * (quietly on its own `timeout`). Never rejects. Not counted in `stats().reaped`.
-   * @throws {TypeError|RangeError} when the options are malformed.
+   *
+   * `filter` and `except` spare greenlets: only the live greenlets for which `filter` returns a
+   * truthy value and that are not in `except` are killed (both together: both must agree); the
+   * others stay running. `filter` runs for each live greenlet, in spawn order, before anything is
+   * killed; if it throws, nothing is killed and the error is thrown from the call.
+   * @throws {TypeError|RangeError} when the options are malformed: `filter` not a function,
+   * `except` not an iterable of greenlets.
+   * @example
+   * ```ts
+   * onStopWorkers() {
+   *   return this.killAll({ except: [this.heartbeat] }); // the heartbeat keeps running
+   * }
+   * ```
    */
   killAll(options?: KillAllOptions): Promise<void> {
     return this.#session.killAll(options);
   }
 
   /**
-   * Sends `event` to this client. A no-op returning false once the session has ended.
+   * Sends `event` to this client. A no-op returning false once the session has ended (also in
+   * `disconnected()`); room sends still work there.
    * @throws {Error} (socket.io's) for a reserved event name such as `"connect"`.
    */
-  emit(event: string, ...args: unknown[]): boolean {
+  emit<E extends EventNames<ServerEvents>>(event: E, ...args: EventArgs<ServerEvents, E>): boolean {
     return this.#session.emit(event, args);
   }
 
   /**
-   * Sends `event` with `args` and asks for an ack; resolves with the client's first ack argument.
-   * Rejects with `TimeoutError` on its own `timeout`, with `signal.reason` on abort (at once, without
-   * sending, if the signal is already aborted), and with `SessionClosedError` when the session ends
-   * first (at once if it has ended already).
+   * Sends `event` with `args` and asks for an ack; resolves with the client's first ack argument,
+   * or with `{ all: true }` with the array of every ack argument (empty when the client acked with
+   * none). Rejects with `TimeoutError` on its own `timeout`, with `signal.reason` on abort (at once,
+   * without sending, if the signal is already aborted), and with `SessionClosedError` when the
+   * session ends first (at once if it has ended already).
+   *
+   * Typed by `ServerEvents`: only events that declare an ack (a trailing function parameter), with
+   * their arguments; the result is the ack's first parameter (all of them with `all`).
    * @throws {TypeError|RangeError} when the arguments are malformed.
    * @example
    * ```ts
    * const answer = await this.call("confirm", ["delete 3 files?"], { timeout: 10_000, signal: g });
+   * const [ok, reason] = await this.call("confirm", ["really?"], { all: true });
    * ```
    */
+  call<E extends CallEvents<ServerEvents>>(
+    event: E,
+    ...rest: CallRest<CallArgs<ServerEvents, E>, CallOptions & { all?: false }>
+  ): Promise<FirstAckArg<AckArgs<ServerEvents, E>>>;
+  call<E extends CallEvents<ServerEvents>>(
+    event: E,
+    args: Readonly<CallArgs<ServerEvents, E>>,
+    options: CallOptions & { all: true },
+  ): Promise<AckArgs<ServerEvents, E>>;
+  call<E extends CallEvents<ServerEvents>>(
+    event: E,
+    args: Readonly<CallArgs<ServerEvents, E>>,
+    options?: CallOptions,
+  ): Promise<FirstAckArg<AckArgs<ServerEvents, E>> | AckArgs<ServerEvents, E>>;
   call(event: string, args: readonly unknown[] = [], options?: CallOptions): Promise<unknown> {
     return this.#session.call(event, args, options);
   }
@@ -212,18 +273,20 @@ export class BaseNamespace<Data = any> {
   }
 
   /**
-   * Allows `events` for this session (normalised like dispatch).
+   * Allows `events` for this session (normalised like dispatch). With typed `ClientEvents`, the
+   * names are checked against it.
    * @throws {TypeError} when an entry is not an event name.
    */
-  allow(...events: string[]): void {
+  allow(...events: EventNames<ClientEvents>[]): void {
     this.#session.aclChange("allow", events);
   }
 
   /**
-   * Denies `events` for this session; on an unrestricted session, everything but those stays allowed.
+   * Denies `events` for this session; on an unrestricted session, everything but those stays
+   * allowed. With typed `ClientEvents`, the names are checked against it.
    * @throws {TypeError} when an entry is not an event name.
    */
-  deny(...events: string[]): void {
+  deny(...events: EventNames<ClientEvents>[]): void {
     this.#session.aclChange("deny", events);
   }
 
@@ -251,24 +314,78 @@ export class BaseNamespace<Data = any> {
     return this.#session.rooms("leave", room);
   }
 
-  /** Sends `event` to every session in `room` except this one, on every node. False once ended. */
-  emitToRoom(room: string, event: string, ...args: unknown[]): boolean {
+  /**
+   * Sends `event` to every session in `room` except this one, on every node. Works while the
+   * session is closing and in `disconnected()` (by then this session has left its rooms; the
+   * other members still get it). Returns true (socket.io's broadcast result).
+   * @throws {TypeError} when `room` is not a string.
+   */
+  emitToRoom<E extends EventNames<ServerEvents>>(room: string, event: E, ...args: EventArgs<ServerEvents, E>): boolean {
     return this.#session.broadcast("room", event, args, room);
   }
 
-  /** Sends `event` to every session of this namespace, this one included, on every node. False once ended. */
-  broadcastEvent(event: string, ...args: unknown[]): boolean {
+  /** Sends `event` to every session of this namespace, this one included while it is open, on every node. */
+  broadcastEvent<E extends EventNames<ServerEvents>>(event: E, ...args: EventArgs<ServerEvents, E>): boolean {
     return this.#session.broadcast("all", event, args);
   }
 
-  /** Sends `event` to every session of this namespace but this one, on every node. False once ended. */
-  broadcastEventNotMe(event: string, ...args: unknown[]): boolean {
+  /** Sends `event` to every session of this namespace but this one, on every node. */
+  broadcastEventNotMe<E extends EventNames<ServerEvents>>(event: E, ...args: EventArgs<ServerEvents, E>): boolean {
     return this.#session.broadcast("others", event, args);
+  }
+
+  /**
+   * The sessions in `room` (or in any of `rooms`), this session excluded: an immutable target for
+   * `.emit(event, ...args)`, narrowed further with `.to()` and `.except()` (each returns a new
+   * target). Goes through the adapter, so it reaches every node; works while the session is
+   * closing and in `disconnected()`. An empty `rooms` targets no one.
+   * @throws {TypeError} when `room` is neither a string nor an iterable of strings.
+   * @example
+   * ```ts
+   * this.to("lobby").except("muted").emit("message", this.data.user, text);
+   * this.to(["eu", "us"]).emit("maintenance", "in 5 minutes");
+   * ```
+   */
+  to(room: string | Iterable<string>): Targets<ServerEvents> {
+    const socket = this.#session.socket;
+    return Targets.start<ServerEvents>(socket.nsp, socket.id, "BaseNamespace.to()", room, false);
+  }
+
+  /**
+   * Every session of this namespace except this one and those in `room` (or any of `rooms`): a
+   * target like {@link to}'s.
+   * @throws {TypeError} when `room` is neither a string nor an iterable of strings.
+   * @example
+   * ```ts
+   * this.except("muted").emit("announcement", "server restarts at noon");
+   * ```
+   */
+  except(room: string | Iterable<string>): Targets<ServerEvents> {
+    const socket = this.#session.socket;
+    return Targets.start<ServerEvents>(socket.nsp, socket.id, "BaseNamespace.except()", room, true);
+  }
+
+  /**
+   * The sessions in `room` (or in any of `rooms`) on every node, this one included while it is in
+   * the room, through socket.io's `fetchSockets()`. Each entry is data, not an instance: `id`, the
+   * socket's `data` (for a session on another node, a copy as of the fetch; for a local one, the
+   * live object) and a snapshot of its `rooms`. Rejects with `TimeoutError` on its own `timeout`
+   * (also handed to the adapter, as its request timeout), with `signal.reason` on abort, and
+   * with the adapter's error when it fails (the Redis adapter's own `requestsTimeout`, say).
+   * @throws {TypeError|RangeError} when the arguments are malformed.
+   * @example
+   * ```ts
+   * const members = await this.sessionsIn("lobby", { timeout: 2000 });
+   * return members.map((s) => s.data.user);
+   * ```
+   */
+  sessionsIn(room: string | Iterable<string>, options?: SessionsInOptions): Promise<SessionInfo<Data>[]> {
+    return fetchSessions<Data>(this.#session.socket.nsp, room, options);
   }
 }
 
 /** A class that `mount()` accepts: a subclass of BaseNamespace with an argument-free constructor. */
-export type NamespaceClass = (new () => BaseNamespace<any>) &
+export type NamespaceClass = (new () => BaseNamespace<any, any, any>) &
   ClassSettings & {
     acl?: readonly string[];
     schemas?: Readonly<Record<string, StandardSchemaV1>>;

@@ -13,7 +13,7 @@ import type { Socket } from "socket.io";
 import createDebug from "debug";
 import { getClock } from "../core/clock.js";
 import { checkFunction, checkOptions, checkTimeout, describe } from "../core/validate.js";
-import type { Greenlet } from "../greenlet.js";
+import { Greenlet } from "../greenlet.js";
 import { Acl } from "./acl.js";
 import { Calls } from "./calls.js";
 import type { ClassInfo } from "./classinfo.js";
@@ -49,6 +49,21 @@ export interface SessionHost {
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
+
+/** `killAll({ except })`: an iterable of greenlets, as a set. */
+function greenletSet(call: string, except: unknown): Set<Greenlet<unknown>> {
+  if (except === null || typeof except !== "object" || typeof (except as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new TypeError(`${call}: expected except to be an iterable of greenlets, got ${describe(except)}`);
+  }
+  const spared = new Set<Greenlet<unknown>>();
+  let i = 0;
+  for (const g of except as Iterable<unknown>) {
+    if (!(g instanceof Greenlet)) throw new TypeError(`${call}: expected except[${i}] to be a Greenlet, got ${describe(g)}`);
+    spared.add(g);
+    i++;
+  }
+  return spared;
+}
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
@@ -220,9 +235,16 @@ export class Session implements OwnerEvents, Backlogged {
   }
 
   killAll(options: KillAllOptions | undefined): Promise<void> {
-    checkOptions("BaseNamespace.killAll()", options);
-    const timeout = checkTimeout("BaseNamespace.killAll()", options?.timeout);
-    return this.owner.killAll(options?.exception, timeout);
+    const call = "BaseNamespace.killAll()";
+    checkOptions(call, options);
+    const timeout = checkTimeout(call, options?.timeout);
+    const filter = options?.filter;
+    if (filter !== undefined) checkFunction(call, "filter", filter);
+    const spared = options?.except === undefined ? undefined : greenletSet(call, options.except);
+    let select: ((g: Greenlet<unknown>) => boolean) | undefined;
+    if (spared !== undefined) select = filter === undefined ? (g) => !spared.has(g) : (g) => !spared.has(g) && Boolean(filter(g));
+    else if (filter !== undefined) select = (g) => Boolean(filter(g));
+    return this.owner.killAll(options?.exception, timeout, select);
   }
 
   emit(event: string, args: unknown[]): boolean {
@@ -281,11 +303,15 @@ export class Session implements OwnerEvents, Backlogged {
     return change === "join" ? this.socket.join(room) : this.socket.leave(room);
   }
 
+  /**
+   * Room and namespace sends. They go through the adapter, not this session's connection, so they
+   * work in every state: a `disconnected()` hook can tell the room its member left (socket.io
+   * has taken the socket out of its rooms by then, so the room's other members hear it).
+   */
   broadcast(to: "room" | "all" | "others", event: string, args: unknown[], room?: unknown): boolean {
     if (to === "room" && typeof room !== "string") {
       throw new TypeError(`BaseNamespace.emitToRoom(): expected room to be a string, got ${describe(room)}`);
     }
-    if (this.state !== OPEN) return false;
     if (to === "all") return this.socket.nsp.emit(event, ...args);
     if (to === "others") return this.socket.broadcast.emit(event, ...args);
     return this.socket.to(room as string).emit(event, ...args);
