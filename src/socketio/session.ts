@@ -58,7 +58,7 @@ export interface SessionHost {
 }
 
 /** The reason a detached session ends with when nobody recovered its connection in time. */
-export const RECOVERY_EXPIRED = "recovery expired";
+const RECOVERY_EXPIRED = "recovery expired";
 
 // The reasons for which socket.io's Socket#_onclose persists the session for recovery (its
 // RECOVERABLE_DISCONNECT_REASONS, socket.io 4.8), less one: "server shutting down" is io.close(),
@@ -132,11 +132,6 @@ export class Session implements OwnerEvents {
   /** Open and attached to a connected socket: sends reach the client. */
   get connected(): boolean {
     return this.state === OPEN && this.dropped === null;
-  }
-
-  /** Waiting for socket.io to recover the dropped connection. */
-  get detached(): boolean {
-    return this.dropped !== null;
   }
 
   /** Constructs the namespace instance, starts listening and runs `initialize()`. */
