@@ -130,7 +130,7 @@ test("a session whose transport dropped and that socket.io recovers within the w
   await server.close();
 });
 
-test("a connection the server closed is recovered too (socket.io's \"forced close\")", async () => {
+test("a connection the server closed is recovered too (socket.io's \"forced close\"), and a session survives one drop after another", async () => {
   const server = await recoveryServer(60_000);
   const instances: BaseNamespace[] = [];
   class Kept extends BaseNamespace {
@@ -153,7 +153,17 @@ test("a connection the server closed is recovered too (socket.io's \"forced clos
   assert.equal((await reconnected).recovered, true);
   await connected(client);
   assert.equal(await client.emitWithAck("ping"), 0);
+
+  const second = sockets.all[1]!;
+  assert.equal(await drop(client, second), "transport close");
+  const again = sockets.next();
+  client.connect();
+  assert.equal((await again).recovered, true);
+  await connected(client);
+  assert.equal(await client.emitWithAck("ping"), 0);
   assert.equal(instances.length, 1);
+  assert.equal(instances[0]!.socket, sockets.all[2]);
+  assert.deepEqual(app.stats(), { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0, detached: 0 });
   await app.close();
   await server.close();
 });
