@@ -85,6 +85,12 @@ export interface SocketStats {
   reaped: number;
   /** Running total of greenlets that outlived `graceMs` after their session ended or the app closed. */
   stragglers: number;
+  /**
+   * Sessions among `sessions` whose connection dropped and that wait for socket.io's
+   * connection-state recovery to bring it back. Present only when the server has
+   * `connectionStateRecovery` on.
+   */
+  detached?: number;
 }
 
 /** Options of {@link MountedApp.close}. */
@@ -205,6 +211,10 @@ class App implements SessionHost, MountedApp, OwnerEvents {
   private closing: Promise<void> | null = null;
   /** Set by close({ reconnect: true }): turn connections away by closing their transport. */
   private reconnect = false;
+  /** Set by mount() from the server's connectionStateRecovery option. */
+  recoveryMs: number | null = null;
+  /** Detached sessions by socket id (socket.io keeps the id across a recovery). */
+  private readonly detached = new Map<string, Session>();
 
   constructor(readonly options: AppSettings) {}
 
@@ -233,6 +243,13 @@ class App implements SessionHost, MountedApp, OwnerEvents {
       else socket.disconnect();
       return;
     }
+    // socket.io sets `recovered` only for a client that presented the dropped socket's private
+    // session id, so the public socket id is a safe key here.
+    const dropped = socket.recovered ? this.detached.get(socket.id) : undefined;
+    if (dropped !== undefined && dropped.socket.nsp === socket.nsp) {
+      dropped.reattach(socket);
+      return;
+    }
     const session = new Session(this, info, socket, options, counters);
     this.live.add(session);
     counters.sessions++;
@@ -246,6 +263,14 @@ class App implements SessionHost, MountedApp, OwnerEvents {
 
   sessionDone(session: Session): void {
     this.live.delete(session);
+  }
+
+  sessionDetached(session: Session): void {
+    this.detached.set(session.socket.id, session);
+  }
+
+  sessionDetachEnded(session: Session): void {
+    if (this.detached.get(session.socket.id) === session) this.detached.delete(session.socket.id);
   }
 
   stats(namespace?: string | RegExp): SocketStats {
@@ -264,6 +289,7 @@ class App implements SessionHost, MountedApp, OwnerEvents {
       total.reaped += counters.reaped;
       total.stragglers += counters.stragglers;
     }
+    if (this.recoveryMs !== null) total.detached = this.detached.size;
     return total;
   }
 
@@ -320,6 +346,19 @@ class App implements SessionHost, MountedApp, OwnerEvents {
   }
 }
 
+// setTimeout's limit: a longer delay would fire after 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The window of the server's connection-state recovery, in ms; null when it is off. */
+function recoveryWindow(io: Server): number | null {
+  const recovery = (io as Partial<Server>)._opts?.connectionStateRecovery;
+  if (!recovery) return null;
+  const argument = "io's connectionStateRecovery.maxDisconnectionDuration";
+  const ms = checkDuration("mount()", argument, recovery.maxDisconnectionDuration);
+  if (ms > MAX_TIMER_MS) failArgument("range", "mount()", argument, `a number of milliseconds ≤ ${MAX_TIMER_MS}`, ms);
+  return ms;
+}
+
 /**
  * Mounts namespace classes on a socket.io server: each client connecting to a mounted namespace
  * gets a session, one instance of its class, whose greenlets are reaped when it ends.
@@ -329,9 +368,15 @@ class App implements SessionHost, MountedApp, OwnerEvents {
  * sessions alike). Namespace middleware (`nsp.use`) keeps working: a connection it rejects creates
  * no session. Each namespace can be mounted once.
  *
+ * When the server has `connectionStateRecovery` on, a session whose connection drops in a way
+ * socket.io can recover (a transport close or error, a ping timeout) is kept, detached, for the
+ * server's `maxDisconnectionDuration`: recovered within it, the same instance goes on over the new
+ * socket, its greenlets never stopped; otherwise it ends with the reason `"recovery expired"`.
+ *
  * @throws {TypeError|RangeError} at the call when a path, a class (not a BaseNamespace subclass,
- * a malformed `static acl`/`schemas`) or an option is malformed; {@link Error} when a namespace is
- * mounted already.
+ * a malformed `static acl`/`schemas`) or an option is malformed, or when the server's
+ * `connectionStateRecovery.maxDisconnectionDuration` is not a number of milliseconds from 0 to
+ * 2³¹−1; {@link Error} when a namespace is mounted already.
  * @example
  * ```ts
  * const io = new Server(httpServer);
@@ -355,6 +400,7 @@ export function mount(io: Server, namespaces: NamespaceSpec, options?: MountOpti
   });
   if (entries.length === 0) throw new TypeError("mount(): expected at least one namespace, got none");
   const app = new App(resolved);
+  app.recoveryMs = recoveryWindow(io);
   for (const [path, info] of entries) app.mount(io, path, info);
   return app;
 }

@@ -140,7 +140,11 @@ export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultE
     this.#session = session;
   }
 
-  /** The socket.io socket of this session. */
+  /**
+   * The socket.io socket of this session. When socket.io's connection-state recovery brings a
+   * dropped connection back, this is the new socket (same `id`); while the session waits for that,
+   * it is the dropped one.
+   */
   get socket(): Socket {
     return this.#session.socket;
   }
@@ -155,9 +159,12 @@ export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultE
     return this.#session.namespace;
   }
 
-  /** True from the connection until the session ends (then every send is a no-op). */
+  /**
+   * True from the connection until the session ends (then every send is a no-op); also false while
+   * a dropped connection waits for socket.io's connection-state recovery, true again once recovered.
+   */
   get connected(): boolean {
-    return this.#session.open;
+    return this.#session.connected;
   }
 
   /**
@@ -169,8 +176,10 @@ export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultE
 
   /**
    * Runs once after the session ended and its greenlets were reaped (or became stragglers), with
-   * socket.io's disconnect reason (`"server shutting down"` when `app.close()` ended it). Awaited;
-   * a throw goes to `onError`. Reaping happens whether or not a subclass overrides this.
+   * socket.io's disconnect reason (`"server shutting down"` when `app.close()` ended it,
+   * `"recovery expired"` when a dropped connection was not recovered within socket.io's
+   * `connectionStateRecovery` window). Awaited; a throw goes to `onError`. Reaping happens whether
+   * or not a subclass overrides this.
    */
   disconnected(_reason: string): void | Promise<void> {}
 

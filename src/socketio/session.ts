@@ -7,11 +7,17 @@
  * handlers are dropped; greenlets are killed with the reason) → **closed** once they have died or
  * `graceMs` has passed (the app stops counting the session) → the `disconnected(reason)` hook →
  * **done** (what `app.close()` waits for).
+ *
+ * With socket.io's connection-state recovery on, a drop socket.io can recover (a transport close or
+ * error, a ping timeout) does not start closing: the session is **detached** (still open, its
+ * greenlets running, sends dropped) until socket.io recovers the connection within the window, when
+ * `reattach()` moves it onto the new socket, or until the window ends, when it closes with
+ * `"recovery expired"`.
  * @module
  */
 import type { Socket } from "socket.io";
 import createDebug from "debug";
-import { getClock } from "../core/clock.js";
+import { getClock, type TimerHandle } from "../core/clock.js";
 import { checkFunction, checkOptions, checkTimeout, describe } from "../core/validate.js";
 import { Greenlet } from "../greenlet.js";
 import { Acl } from "./acl.js";
@@ -44,6 +50,32 @@ export interface SessionHost {
   sessionClosed(session: Session): void;
   /** The session is done: the hook has run. */
   sessionDone(session: Session): void;
+  /** How long a dropped session waits for socket.io to recover it, in ms; null: recovery is off. */
+  readonly recoveryMs: number | null;
+  /** The session's connection dropped; it waits, under its socket id, for a recovery. */
+  sessionDetached(session: Session): void;
+  /** The session waits no more: it was reattached, or it is closing. */
+  sessionDetachEnded(session: Session): void;
+}
+
+/** The reason a detached session ends with when nobody recovered its connection in time. */
+const RECOVERY_EXPIRED = "recovery expired";
+
+// The reasons for which socket.io's Socket#_onclose persists the session for recovery (its
+// RECOVERABLE_DISCONNECT_REASONS, socket.io 4.8), less one: "server shutting down" is io.close(),
+// after which this node takes no reconnect, so waiting would only keep greenlets alive for nothing.
+// A client's or the server's disconnect() is not in the list: socket.io forgets that session at once.
+const RECOVERABLE = new Set(["transport error", "transport close", "forced close", "ping timeout", "forced server close"]);
+
+function recoveryExpired(session: Session): void {
+  session.expire();
+}
+
+/** A detached session: why its connection dropped, its expiry timer, room changes made meanwhile. */
+interface Dropped {
+  reason: string;
+  timer: TimerHandle;
+  rooms: Map<string, "join" | "leave"> | null;
 }
 
 const OPEN = 0;
@@ -95,13 +127,16 @@ export class Session implements OwnerEvents, Backlogged {
   private used = 0;
   /** Refusals in the current window, once there has been one. */
   private refusals: Window | null = null;
+  /** Set while detached (the connection dropped, socket.io may recover it); null otherwise. */
+  private dropped: Dropped | null = null;
   readonly onEvent: (event: unknown, ...args: unknown[]) => void;
   private readonly onDisconnect: (reason: string) => void;
 
   constructor(
     readonly app: SessionHost,
     readonly info: ClassInfo,
-    readonly socket: Socket,
+    /** The socket the session talks over: replaced by `reattach()` when socket.io recovers it. */
+    public socket: Socket,
     readonly options: SessionOptions,
     readonly counters: Counters,
   ) {
@@ -114,8 +149,14 @@ export class Session implements OwnerEvents, Backlogged {
     this.onDisconnect = (reason) => this.close(reason);
   }
 
+  /** Not closing: handlers run and greenlets spawn (also while detached). */
   get open(): boolean {
     return this.state === OPEN;
+  }
+
+  /** Open and attached to a connected socket: sends reach the client. */
+  get connected(): boolean {
+    return this.state === OPEN && this.dropped === null;
   }
 
   /** Constructs the namespace instance, starts listening and runs `initialize()`. */
@@ -248,12 +289,13 @@ export class Session implements OwnerEvents, Backlogged {
   }
 
   emit(event: string, args: unknown[]): boolean {
-    if (this.state !== OPEN) return false;
+    if (!this.connected) return false;
     return this.socket.emit(event, ...args);
   }
 
   call(event: string, args: readonly unknown[], options: CallOptions | undefined): Promise<unknown> {
-    const closed = this.state === OPEN ? undefined : this.reason!;
+    // A detached session has no socket an ack could come back on: the call fails as it would have at the drop.
+    const closed = this.state !== OPEN ? this.reason! : this.dropped?.reason;
     return (this.calls ??= new Calls()).start((e, a) => this.socket.emit(e, ...a), event, args, options, closed);
   }
 
@@ -300,6 +342,11 @@ export class Session implements OwnerEvents, Backlogged {
   rooms(change: "join" | "leave", room: unknown): void | Promise<void> {
     if (typeof room !== "string") throw new TypeError(`BaseNamespace.${change}(): expected room to be a string, got ${describe(room)}`);
     if (this.state !== OPEN) return;
+    if (this.dropped !== null) {
+      // The dropped socket can join nothing; socket.io restores the rooms it had, these follow.
+      (this.dropped.rooms ??= new Map()).set(room, change);
+      return;
+    }
     return change === "join" ? this.socket.join(room) : this.socket.leave(room);
   }
 
@@ -320,6 +367,12 @@ export class Session implements OwnerEvents, Backlogged {
   /** socket.io's "disconnect": from here on the session is closing. */
   close(socketReason: string): void {
     if (this.state !== OPEN) return;
+    const recoveryMs = this.app.recoveryMs;
+    if (this.dropped === null && this.overrideReason === undefined && recoveryMs !== null && RECOVERABLE.has(socketReason)) {
+      this.detach(socketReason, recoveryMs);
+      return;
+    }
+    this.endDetach();
     this.state = CLOSING;
     const reason = (this.reason = this.overrideReason ?? socketReason);
     debug("%s %s: closing (%s)", this.namespace, this.socket.id, reason);
@@ -334,6 +387,52 @@ export class Session implements OwnerEvents, Backlogged {
     // which is left for calls made without the greenlet (from handlers).
     this.done = this.teardown(reason);
     this.calls?.close(reason);
+  }
+
+  /** socket.io kept the dropped connection's state: the session waits `ms` for it to be recovered. */
+  private detach(reason: string, ms: number): void {
+    debug("%s %s: detached (%s), recoverable for %d ms", this.namespace, this.socket.id, reason, ms);
+    this.socket.offAny(this.onEvent);
+    this.socket.off("disconnect", this.onDisconnect);
+    this.dropped = { reason, timer: getClock().setTimer(recoveryExpired, ms, this), rooms: null };
+    this.app.sessionDetached(this);
+    // An ack can only come back on the socket its call went out on, and that socket is gone.
+    this.calls?.close(reason);
+  }
+
+  /** socket.io recovered the connection as `socket` (same id): the session goes on over it. */
+  reattach(socket: Socket): void {
+    const rooms = this.dropped?.rooms ?? null;
+    this.endDetach();
+    this.socket = socket;
+    socket.on("disconnect", this.onDisconnect);
+    socket.onAny(this.onEvent);
+    debug("%s %s: reattached", this.namespace, socket.id);
+    if (rooms !== null) for (const [room, change] of rooms) this.applyRoomChange(socket, room, change);
+  }
+
+  private applyRoomChange(socket: Socket, room: string, change: "join" | "leave"): void {
+    const result = change === "join" ? socket.join(room) : socket.leave(room);
+    // Nobody awaits a change made while detached; an adapter's failure still must not go unheard.
+    if (isPromiseLike(result)) {
+      Promise.resolve(result).catch((error: unknown) => {
+        callErrorHandler(this.options.onError, error, { kind: "handler", namespace: this.namespace, sessionId: socket.id, event: change });
+      });
+    }
+  }
+
+  /** @internal The recovery window ended without a reconnect. */
+  expire(): void {
+    if (this.dropped === null) return;
+    this.close(RECOVERY_EXPIRED);
+  }
+
+  private endDetach(): void {
+    const dropped = this.dropped;
+    if (dropped === null) return;
+    this.dropped = null;
+    getClock().clearTimer(dropped.timer);
+    this.app.sessionDetachEnded(this);
   }
 
   private async teardown(reason: string): Promise<void> {
