@@ -5,7 +5,9 @@ import { io as connectClient } from "socket.io-client";
 
 const [url, countText, event, mode] = process.argv.slice(2) as [string, string, string, string];
 const count = Number(countText);
-const client = connectClient(url, { transports: ["websocket"], reconnection: false, forceNew: true });
+// FLOOD_TRANSPORT=polling sends the flood over HTTP long-polling, where one request carries many events.
+const transport = process.env.FLOOD_TRANSPORT === "polling" ? "polling" : "websocket";
+const client = connectClient(url, { transports: [transport], reconnection: false, forceNew: true });
 await new Promise<void>((resolve, reject) => {
   client.once("connect", resolve);
   client.once("connect_error", reject);

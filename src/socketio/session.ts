@@ -41,6 +41,13 @@ const debug = createDebug("greenthread:socketio");
  */
 export const TOO_MANY_REFUSALS = "too many refused events";
 
+/**
+ * The most of one event-loop turn a session's events may take before the rest wait for a later
+ * turn (see fairness.ts): long enough that the per-turn overhead is lost in the work, short enough
+ * that a neighbour's event waits about this long, not for a whole flood.
+ */
+const TURN_SLICE_MS = 1;
+
 /** One event as it arrived: name, arguments, ack. */
 type Arrival = [unknown, unknown[], Ack | undefined];
 
@@ -122,9 +129,10 @@ export class Session implements OwnerEvents, Backlogged {
   private initializing: Promise<void> | null = null;
   /** Events over this turn's budget, waiting for a drain (fairness.ts); null when none wait. */
   private backlog: Ring<Arrival> | null = null;
-  /** The turn `used` counts events of. */
+  /** The turn `used` counts events of, and when the session's first event in it came. */
   private turn = -1;
   private used = 0;
+  private turnStart = 0;
   /** Refusals in the current window, once there has been one. */
   private refusals: Window | null = null;
   /** Set while detached (the connection dropped, socket.io may recover it); null otherwise. */
@@ -190,15 +198,26 @@ export class Session implements OwnerEvents, Backlogged {
     if (this.state !== OPEN) return;
     const last = args.length > 0 ? args[args.length - 1] : undefined;
     const ack = typeof last === "function" ? (args.pop() as Ack) : undefined;
-    if (this.inbox === null && this.backlog === null) {
-      const turn = currentTurn();
-      if (turn !== this.turn) {
-        this.turn = turn;
-        this.used = 0;
-      }
-      if (++this.used <= this.options.eventsPerTurn) return this.receive(event, args, ack);
-    }
+    if (this.inbox === null && this.backlog === null && this.withinTurn()) return this.receive(event, args, ack);
     this.hold([event, args, ack]);
+  }
+
+  /**
+   * Counts one more event against this turn's share: at most `eventsPerTurn` events, and at most
+   * {@link TURN_SLICE_MS} of this turn since the session's first event in it (read every 16 events,
+   * so a small burst never reads the clock). `eventsPerTurn: Infinity` turns the share off.
+   */
+  private withinTurn(): boolean {
+    if (this.options.eventsPerTurn === Infinity) return true;
+    const turn = currentTurn();
+    if (turn !== this.turn) {
+      this.turn = turn;
+      this.used = 0;
+      this.turnStart = getClock().now();
+    }
+    const used = ++this.used;
+    if (used > this.options.eventsPerTurn) return false;
+    return (used & 15) !== 0 || getClock().now() - this.turnStart < TURN_SLICE_MS;
   }
 
   /** Keeps an event for later (behind `initialize()`, or over this turn's budget), or refuses it when the session holds `maxQueued` already. */
@@ -221,9 +240,12 @@ export class Session implements OwnerEvents, Backlogged {
   drainTurn(): boolean {
     const backlog = this.backlog;
     if (backlog === null) return false;
-    for (let n = this.options.eventsPerTurn; n > 0 && backlog.length > 0 && this.state === OPEN; n--) {
+    const clock = getClock();
+    const start = clock.now();
+    for (let n = 1; n <= this.options.eventsPerTurn && backlog.length > 0 && this.state === OPEN; n++) {
       const [event, args, ack] = backlog.take();
       this.receive(event, args, ack);
+      if ((n & 15) === 0 && clock.now() - start >= TURN_SLICE_MS) break;
     }
     if (backlog.length > 0 && this.state === OPEN) return true;
     this.backlog = null;
