@@ -135,7 +135,10 @@ export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultE
     return this.#session.namespace;
   }
 
-  /** True from the connection until the session ends (then every send is a no-op). */
+  /**
+   * True from the connection until the session ends (then `emit` and `call` to this client are
+   * no-ops; room sends still work).
+   */
   get connected(): boolean {
     return this.#session.open;
   }

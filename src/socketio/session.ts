@@ -3,10 +3,10 @@
  * its pending calls, its ACL and limits.
  *
  * Life: **open** from the connection (while `initialize()` runs, events wait in the inbox) →
- * **closing** from socket.io's `"disconnect"` (every send is a no-op from here; calls reject; queued
- * handlers are dropped; greenlets are killed with the reason) → **closed** once they have died or
- * `graceMs` has passed (the app stops counting the session) → the `disconnected(reason)` hook →
- * **done** (what `app.close()` waits for).
+ * **closing** from socket.io's `"disconnect"` (sends to the client are no-ops from here, room sends
+ * still go out; calls reject; queued handlers are dropped; greenlets are killed with the reason) →
+ * **closed** once they have died or `graceMs` has passed (the app stops counting the session) → the
+ * `disconnected(reason)` hook → **done** (what `app.close()` waits for).
  * @module
  */
 import type { Socket } from "socket.io";
