@@ -160,8 +160,9 @@ export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultE
   }
 
   /**
-   * True from the connection until the session ends (then every send is a no-op); also false while
-   * a dropped connection waits for socket.io's connection-state recovery, true again once recovered.
+   * True from the connection until the session ends (then `emit` and `call` to this client are
+   * no-ops; room sends still work); also false while a dropped connection waits for socket.io's
+   * connection-state recovery, true again once recovered.
    */
   get connected(): boolean {
     return this.#session.connected;

@@ -3,16 +3,16 @@
  * its pending calls, its ACL and limits.
  *
  * Life: **open** from the connection (while `initialize()` runs, events wait in the inbox) →
- * **closing** from socket.io's `"disconnect"` (every send is a no-op from here; calls reject; queued
- * handlers are dropped; greenlets are killed with the reason) → **closed** once they have died or
- * `graceMs` has passed (the app stops counting the session) → the `disconnected(reason)` hook →
- * **done** (what `app.close()` waits for).
+ * **closing** from socket.io's `"disconnect"` (sends to the client are no-ops from here, room sends
+ * still go out; calls reject; queued handlers are dropped; greenlets are killed with the reason) →
+ * **closed** once they have died or `graceMs` has passed (the app stops counting the session) → the
+ * `disconnected(reason)` hook → **done** (what `app.close()` waits for).
  *
  * With socket.io's connection-state recovery on, a drop socket.io can recover (a transport close or
  * error, a ping timeout) does not start closing: the session is **detached** (still open, its
- * greenlets running, sends dropped) until socket.io recovers the connection within the window, when
- * `reattach()` moves it onto the new socket, or until the window ends, when it closes with
- * `"recovery expired"`.
+ * greenlets running, sends to the client dropped) until socket.io recovers the connection within
+ * the window, when `reattach()` moves it onto the new socket, or until the window ends, when it
+ * closes with `"recovery expired"`.
  * @module
  */
 import type { Socket } from "socket.io";

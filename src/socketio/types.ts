@@ -132,11 +132,11 @@ type HandlerResult<R> = [R] extends [never] ? unknown : R extends readonly unkno
  * ```ts
  * interface ClientEvents {
  *   "user message": (text: string) => void;
- *   "chat:join": (room: string, ack: (members: number) => void) => void;
+ *   "join room": (room: string, ack: (members: number) => void) => void;
  * }
  * class Chat extends BaseNamespace<Data, ClientEvents, ServerEvents> implements Handlers<ClientEvents> {
  *   onUserMessage(text: string) {}
- *   async onChatJoin(room: string) {
+ *   async onJoinRoom(room: string) {
  *     await this.join(room);
  *     return (await this.sessionsIn(room)).length;
  *   }
