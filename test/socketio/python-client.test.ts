@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { z } from "zod";
 import { GreenletExit, sleep } from "../../src/index.js";
-import { BaseNamespace, ClientError, mount, type MountedApp } from "../../src/socketio/index.js";
+import { BaseNamespace, ClientError, ack, mount, type MountedApp } from "../../src/socketio/index.js";
 import { pythonSocketioSkip, startPython, type Observation, type PythonClient } from "../python-socketio.js";
 import { recordOnError, signal, startServer, type TestServer } from "./harness.js";
 
@@ -110,6 +110,12 @@ class App extends Recorded {
   }
   async onQuizPair() {
     return await this.call("pair", [], { timeout: CALL_TIMEOUT_MS });
+  }
+  async onQuizPairAll() {
+    return await this.call("pair", [], { timeout: CALL_TIMEOUT_MS, all: true });
+  }
+  onChatMessage(text: string) {
+    return ack("got", text, text.length);
   }
   onBye() {
     this.disconnect();
@@ -291,7 +297,7 @@ describe("python-socketio's Client against BaseNamespace sessions", { skip }, ()
         });
       });
 
-      test("call() from a handler and from a session greenlet gets python's handler return value; a tuple acks several values, call() takes the first", () => {
+      test("call() from a handler and from a session greenlet gets python's handler return value; a tuple acks several values, call() takes the first, call({ all: true }) all", () => {
         assert.deepEqual(steps.get("server call"), {
           step: "server call",
           quiz: { "server saw": { doubled: 42 } },
@@ -299,8 +305,13 @@ describe("python-socketio's Client against BaseNamespace sessions", { skip }, ()
           told: [{ doubled: 10 }],
           asked: [21, 5],
           pair: 1,
+          pair_all: [1, "two"],
         });
         assert.deepEqual(run.answers, [{ doubled: 10 }]);
+      });
+
+      test('"chat:message" and "chat.message" reach onChatMessage; ack(a, b, c) reaches python as a tuple of three', () => {
+        assert.deepEqual(steps.get("conventions"), { step: "conventions", colon: ["got", "hi", 2], dot: ["got", "yo!", 3] });
       });
 
       test("disconnect() from the server ends both sessions; python hears both namespaces close", () => {
