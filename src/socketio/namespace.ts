@@ -32,8 +32,8 @@ export interface KillAllOptions {
   timeout?: number;
   /** Kill only the greenlets for which it returns a truthy value; called once for each live one. */
   filter?: (g: Greenlet<unknown>) => boolean;
-  /** Greenlets to spare: they stay running. */
-  except?: Iterable<Greenlet<unknown>>;
+  /** Greenlets to spare, by handle or by name (`g.name`): they stay running. */
+  except?: Iterable<Greenlet<unknown> | string>;
 }
 
 // `call(event)` may leave out `args` only when the event takes none.

@@ -89,19 +89,21 @@ const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
-/** `killAll({ except })`: an iterable of greenlets, as a set. */
-function greenletSet(call: string, except: unknown): Set<Greenlet<unknown>> {
+/** `killAll({ except })`: an iterable of greenlets and greenlet names, as one test. */
+function sparedBy(call: string, except: unknown): (g: Greenlet<unknown>) => boolean {
   if (except === null || typeof except !== "object" || typeof (except as Iterable<unknown>)[Symbol.iterator] !== "function") {
-    throw new TypeError(`${call}: expected except to be an iterable of greenlets, got ${describe(except)}`);
+    throw new TypeError(`${call}: expected except to be an iterable of greenlets or greenlet names, got ${describe(except)}`);
   }
-  const spared = new Set<Greenlet<unknown>>();
+  const greenlets = new Set<Greenlet<unknown>>();
+  const names = new Set<string>();
   let i = 0;
   for (const g of except as Iterable<unknown>) {
-    if (!(g instanceof Greenlet)) throw new TypeError(`${call}: expected except[${i}] to be a Greenlet, got ${describe(g)}`);
-    spared.add(g);
+    if (g instanceof Greenlet) greenlets.add(g);
+    else if (typeof g === "string") names.add(g);
+    else throw new TypeError(`${call}: expected except[${i}] to be a Greenlet or a greenlet name, got ${describe(g)}`);
     i++;
   }
-  return spared;
+  return (g) => greenlets.has(g) || names.has(g.name);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -303,9 +305,9 @@ export class Session implements OwnerEvents, Backlogged {
     const timeout = checkTimeout(call, options?.timeout);
     const filter = options?.filter;
     if (filter !== undefined) checkFunction(call, "filter", filter);
-    const spared = options?.except === undefined ? undefined : greenletSet(call, options.except);
+    const spared = options?.except === undefined ? undefined : sparedBy(call, options.except);
     let select: ((g: Greenlet<unknown>) => boolean) | undefined;
-    if (spared !== undefined) select = filter === undefined ? (g) => !spared.has(g) : (g) => !spared.has(g) && Boolean(filter(g));
+    if (spared !== undefined) select = filter === undefined ? (g) => !spared(g) : (g) => !spared(g) && Boolean(filter(g));
     else if (filter !== undefined) select = (g) => Boolean(filter(g));
     return this.owner.killAll(options?.exception, timeout, select);
   }

@@ -74,6 +74,13 @@ test("killAll({ except }) spares the given greenlets; with filter too, a greenle
   client.disconnect();
 });
 
+test("killAll({ except: [name] }) spares greenlets by name: a watchdog named in initialize() survives \"stop all jobs\"", async () => {
+  const { client, ns } = await session();
+  await ns.killAll({ except: ["heartbeat"] });
+  assert.deepEqual(state(ns), { live: ["heartbeat"], dead: ["worker-1", "worker-2", "worker-3"] });
+  client.disconnect();
+});
+
 test("a filter that throws kills nothing, and its error is thrown from killAll()", async () => {
   const { client, ns } = await session();
   const bug = new Error("filter bug");
@@ -99,15 +106,15 @@ test("killAll() with a malformed filter or except is a TypeError at the call", a
   });
   assert.throws(() => ns.killAll({ except: 3 as never }), {
     name: "TypeError",
-    message: "BaseNamespace.killAll(): expected except to be an iterable of greenlets, got 3 (number)",
+    message: "BaseNamespace.killAll(): expected except to be an iterable of greenlets or greenlet names, got 3 (number)",
   });
   assert.throws(() => ns.killAll({ except: "heartbeat" as never }), {
     name: "TypeError",
-    message: 'BaseNamespace.killAll(): expected except to be an iterable of greenlets, got "heartbeat" (string)',
+    message: 'BaseNamespace.killAll(): expected except to be an iterable of greenlets or greenlet names, got "heartbeat" (string)',
   });
-  assert.throws(() => ns.killAll({ except: [ns.byName.get("heartbeat")!, "worker-1" as never] }), {
+  assert.throws(() => ns.killAll({ except: [ns.byName.get("heartbeat")!, 7 as never] }), {
     name: "TypeError",
-    message: 'BaseNamespace.killAll(): expected except[1] to be a Greenlet, got "worker-1" (string)',
+    message: "BaseNamespace.killAll(): expected except[1] to be a Greenlet or a greenlet name, got 7 (number)",
   });
   assert.deepEqual(state(ns).dead, [], "nothing was killed");
   client.disconnect();
