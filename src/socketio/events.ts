@@ -1,5 +1,5 @@
 /**
- * The path of one client event through a session, in the order DESIGN.md fixes: the name is
+ * The path of one client event through a session, in the order the contract fixes: the name is
  * valid → a handler exists → the ACL allows it → the rate budget admits it → the schema accepts
  * the payload → the handler runs (now, or when a concurrency slot frees) → its value is the ack.
  * Any failure becomes an error report to the client and, for bugs, a call of `onError`; nothing
