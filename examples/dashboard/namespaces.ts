@@ -139,10 +139,9 @@ export function createNamespaces(context: DashboardContext) {
       super.disconnected();
       const room = this.room;
       if (room === undefined) return;
-      // The session is closed, so broadcast through the namespace itself.
-      const nsp = this.socket.nsp;
-      nsp.to(room).emit("announcement", { text: `${String(this.data.nick)} left ${room}`, t: Date.now() });
-      nsp.to(room).emit("online", await this.online(room));
+      // Room sends still work once the session has ended: the others in the room hear it.
+      this.emitToRoom(room, "announcement", { text: `${String(this.data.nick)} left ${room}`, t: Date.now() });
+      this.emitToRoom(room, "online", await this.online(room));
     }
 
     private nick(): string {

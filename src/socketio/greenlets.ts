@@ -90,7 +90,7 @@ function graceExpired(owner: GreenletOwner): void {
   owner.expire();
 }
 
-/** The live greenlets of one session. */
+/** The live greenlets of one owner: a session, or the app itself (`app.spawn`). */
 export class GreenletOwner implements Watcher {
   readonly live = new Set<Greenlet<any>>();
   private reaping: { resolve: () => void; reason: string; graceMs: number; timer: TimerHandle | undefined } | null = null;
