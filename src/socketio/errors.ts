@@ -24,6 +24,11 @@ export function shownName(event: string): string {
   return event.length <= SHOWN_NAME_LENGTH ? event : `${event.slice(0, SHOWN_NAME_LENGTH)}…`;
 }
 
+/** The message of a {@link ValidationError}: `invalid payload for event "move": [0].x: Required`. @internal */
+export function validationMessage(event: string, detail: string): string {
+  return `invalid payload for event ${JSON.stringify(shownName(event))}: ${detail}`;
+}
+
 /**
  * The message of a refusal. One place builds them, so the layer's refusal path can send a report
  * without constructing an error (no stack to capture) and still say exactly what the error
@@ -156,7 +161,7 @@ export class ValidationError extends Error {
     /** Every issue the schema reported, as Standard Schema gives them. */
     readonly issues: readonly unknown[] = [],
   ) {
-    super(`invalid payload for event ${JSON.stringify(event)}: ${detail}`);
+    super(validationMessage(event, detail));
   }
 }
 

@@ -15,7 +15,7 @@ import createDebug from "debug";
 import { getClock } from "../core/clock.js";
 import { AckValues } from "./ack.js";
 import type { Handler } from "./dispatch.js";
-import { HandlerTimeoutError, ValidationError, refusalMessage, shownName } from "./errors.js";
+import { HandlerTimeoutError, refusalMessage, shownName, validationMessage } from "./errors.js";
 import { callErrorHandler, clientView, isClientFacing, safeString, type ClientErrorView, type SocketErrorKind } from "./report.js";
 import type { Session } from "./session.js";
 
@@ -97,7 +97,7 @@ function validate(session: Session, handler: Handler, schema: StandardSchemaV1, 
 
 function validated(session: Session, handler: Handler, event: string, result: StandardSchemaV1.Result<unknown>, ack: Ack | undefined): void {
   if (result.issues !== undefined) {
-    const view = { name: "ValidationError", message: new ValidationError(shownName(event), describeIssue(result.issues[0])).message };
+    const view = { name: "ValidationError", message: validationMessage(event, describeIssue(result.issues[0])) };
     send(session, view, event, ack);
     return session.refused();
   }
