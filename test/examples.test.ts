@@ -38,6 +38,23 @@ const expected: Record<string, string> = {
     "stats after the disconnect: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
     "stats after close: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
   ),
+  "tutorial-sessions-2-chat.ts": lines(
+    "ann joined; here: ann; recent: []",
+    "ann: sent",
+    "bob joined; here: ann, bob; recent: [ 'ann: anyone here?' ]",
+    "bob: sent",
+    "spam joined; here: ann, bob, spam; recent: [ 'ann: anyone here?', 'bob: hi ann' ]",
+    "spam, message 1: 'sent'",
+    "spam, message 2: 'sent'",
+    "spam, message 3: 'sent'",
+    "spam, message 4: { error: { name: 'RateLimitError', message: 'rate limit exceeded for event \"chat:message\" (at most 3 events per 10000 ms)' } }",
+    "spam, message 5: { error: { name: 'RateLimitError', message: 'rate limit exceeded for event \"chat:message\" (at most 3 events per 10000 ms)' } }",
+    "server: spam left (client namespace disconnect)",
+    "ann heard: [ 'bob: hi ann', 'spam: cheap pills #1', 'spam: cheap pills #2', 'spam: cheap pills #3', 'server: spam left' ]",
+    "bob heard: [ 'spam: cheap pills #1', 'spam: cheap pills #2', 'spam: cheap pills #3', 'server: spam left' ]",
+    "server: ann left (server shutting down)",
+    "server: bob left (server shutting down)",
+  ),
   "tutorial-switching.ts": ["spawned both; neither has run yet", "a step 1", "b step 1", "a step 2", "b step 2", "a step 3", ""].join("\n"),
 
   // Tutorial, chapter 2 (docs/tutorial/02-waiting-together.md).
@@ -395,6 +412,12 @@ const expected: Record<string, string> = {
   "reference/sync-semaphore.ts": lines(
     "25 pages, at most 10 downloads at once, 10 slots free",
   ),
+  "reference/socketio-acks.ts": lines(
+    "get a: true apple 3",
+    "get z: [ false ]",
+    "keys: [ 'a' ]",
+    "sync: client has 2, newest b; first argument alone: 2",
+  ),
   "reference/socketio-acl.ts": lines(
     "before the login: { error: { name: 'AccessDeniedError', message: 'event \"user message\" is not allowed' } }",
     "bad login: { error: { name: 'ClientError', message: 'invalid token' } }",
@@ -408,6 +431,15 @@ const expected: Record<string, string> = {
     "delete c, d: kept",
     "left: c d",
     "after the end: true the session closed (server shutting down)",
+  ),
+  "reference/socketio-conventions.ts": lines(
+    "user.update: 'now ada'",
+    "chat:message: 'ada: hello'",
+    "msg/send: 'ada: from the old client'",
+    "chat.message: { error: { name: 'RateLimitError', message: 'rate limit exceeded for event \"chat.message\" (at most 2 events per 60000 ms)' } }",
+    "typing:start: 'no handler for typing:start (1 argument)'",
+    "admin:reset: { error: { name: 'AccessDeniedError', message: 'event \"admin:reset\" is not allowed' } }",
+    "by namespace: { '/chat': { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0 }, '/admin': { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 } }",
   ),
   "reference/socketio-errors.ts": lines(
     "client error event: { name: 'InvalidEventNameError', message: 'invalid event name \"a/b\": expected a letter followed by letters, digits, spaces, \"_\", \"-\", \":\" or \".\"', event: 'a/b' }",
@@ -426,6 +458,10 @@ const expected: Record<string, string> = {
     "crash: ack { error: { name: 'InternalError', message: 'internal error' } }",
     "client error event: { name: 'RateLimitError', message: 'rate limit exceeded for event \"move\" (at most 4 events per 60000 ms)', event: 'move' }",
     "move: ack { error: { name: 'RateLimitError', message: 'rate limit exceeded for event \"move\" (at most 4 events per 60000 ms)' } }",
+  ),
+  "reference/socketio-killall.ts": lines(
+    "running: [ 'heartbeat', 'resize', 'upload' ]",
+    "after stop: [ 'heartbeat' ]",
   ),
   "reference/socketio-namespaces.ts": lines(
     "/job-7: running",
@@ -451,6 +487,19 @@ const expected: Record<string, string> = {
     "client: changed notes.txt",
     "watch ended",
     "{ sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+  ),
+  "reference/socketio-targets.ts": lines(
+    "ann joined: [ 'ann' ]",
+    "bob joined: [ 'ann', 'bob' ]",
+    "cat joined: [ 'ann', 'bob', 'cat' ]",
+    "bob heard ann: hello",
+    "bob heard server: ann left | cat heard server: ann left",
+  ),
+  "reference/socketio-typed.ts": lines(
+    "members: 1",
+    "client asked: send \"hello\"?",
+    "ada said hello",
+    "moved to 1,2",
   ),
 };
 
