@@ -60,7 +60,7 @@ export interface Handler {
 /**
  * How many client spellings a table remembers, and how many characters they may add up to.
  * Only spellings that resolve to a handler are remembered: a name that resolves to nothing costs
- * its lookup and leaves nothing behind.
+ * its lookup and leaves nothing behind. A full cache is cleared and filled again.
  */
 const CACHE_ENTRIES = 1024;
 const CACHE_CHARS = 64 * 1024;
@@ -102,10 +102,14 @@ export class HandlerTable {
       const any = this.catchAll;
       return any === null ? null : { key, method: any.method, schema: any.schemas.get(key), catchAll: true };
     }
-    if (this.seen.size < CACHE_ENTRIES && this.seenChars + event.length <= CACHE_CHARS) {
-      this.seen.set(event, handler);
-      this.seenChars += event.length;
+    // Full: start again rather than stop remembering, so spellings a client chose to fill the
+    // cache with cannot keep the names real clients use out of it for good.
+    if (this.seen.size >= CACHE_ENTRIES || this.seenChars + event.length > CACHE_CHARS) {
+      this.seen.clear();
+      this.seenChars = 0;
     }
+    this.seen.set(event, handler);
+    this.seenChars += event.length;
     return handler;
   }
 

@@ -15,6 +15,8 @@ import createDebug from "debug";
 import { getClock } from "../core/clock.js";
 import { AckValues } from "./ack.js";
 import type { Handler } from "./dispatch.js";
+import { describe } from "../core/validate.js";
+import { Ring } from "../queue/ring.js";
 import { HandlerTimeoutError, refusalMessage, shownName, validationMessage } from "./errors.js";
 import { callErrorHandler, clientView, isClientFacing, safeString, type ClientErrorView, type SocketErrorKind } from "./report.js";
 import type { Session } from "./session.js";
@@ -28,6 +30,9 @@ export type Ack = (...args: unknown[]) => void;
 export interface Pending {
   ready: boolean;
   run: (() => void) | null;
+  /** The event's name and ack, to report a bug in `run`. */
+  event: string;
+  ack: Ack | undefined;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -60,10 +65,12 @@ export function receive(session: Session, event: unknown, args: unknown[], ack: 
     const refusedBy = limits.admit(handler.key);
     if (refusedBy !== null) return refuse(session, "rate", name, ack, refusedBy.intervalCap, refusedBy.interval);
   }
+  // Behind an unsettled async validation the event waits too, and counts against maxQueued.
+  if (session.order !== null && session.waiting() >= session.options.maxQueued) return refuse(session, "backlog", name, ack);
   if (handler.schema !== undefined) return validate(session, handler, handler.schema, name, args, ack);
   // The common case allocates nothing here: no held-back events, so the handler starts at once.
   if (session.order === null) start(session, handler, name, args, ack);
-  else enqueue(session, () => start(session, handler, name, args, ack));
+  else enqueue(session, name, ack, () => start(session, handler, name, args, ack));
 }
 
 /**
@@ -84,11 +91,15 @@ function validate(session: Session, handler: Handler, schema: StandardSchemaV1, 
   try {
     result = schema["~standard"].validate(args);
   } catch (error) {
-    return later(session, () => fail(session, "schema", error, event, ack));
+    return later(session, event, ack, () => fail(session, "schema", error, event, ack));
   }
-  if (!isPromiseLike(result)) return later(session, () => validated(session, handler, event, result, ack));
-  const pending: Pending = { ready: false, run: null };
-  (session.order ??= []).push(pending);
+  if (!isPromiseLike(result)) return later(session, event, ack, () => validated(session, handler, event, result, ack));
+  if (session.waiting() >= session.options.maxQueued) {
+    result.then(ignore, ignore); // nothing waits for it; its rejection must not go unhandled
+    return refuse(session, "backlog", event, ack);
+  }
+  const pending: Pending = { ready: false, run: null, event, ack };
+  (session.order ??= new Ring()).push(pending);
   result.then(
     (settled) => settle(session, pending, () => validated(session, handler, event, settled, ack)),
     (error: unknown) => settle(session, pending, () => fail(session, "schema", error, event, ack)),
@@ -96,6 +107,10 @@ function validate(session: Session, handler: Handler, schema: StandardSchemaV1, 
 }
 
 function validated(session: Session, handler: Handler, event: string, result: StandardSchemaV1.Result<unknown>, ack: Ack | undefined): void {
+  if (result === null || typeof result !== "object") {
+    const error = new TypeError(`${session.info.cls.name}.schemas[${JSON.stringify(event)}]: expected a Standard Schema result, got ${describe(result)}`);
+    return fail(session, "schema", error, event, ack);
+  }
   if (result.issues !== undefined) {
     const view = { name: "ValidationError", message: validationMessage(event, describeIssue(result.issues[0])) };
     send(session, view, event, ack);
@@ -125,25 +140,35 @@ function describeIssue(issue: StandardSchemaV1.Issue | undefined): string {
   return text.length <= ISSUE_TEXT ? text : `${text.slice(0, ISSUE_TEXT)}…`;
 }
 
+const ignore = (): void => {};
+
 /** Runs `step` now, or in its turn when events are held back by an async validation. */
-function later(session: Session, step: () => void): void {
+function later(session: Session, event: string, ack: Ack | undefined, step: () => void): void {
   if (session.order === null) step();
-  else enqueue(session, step);
+  else enqueue(session, event, ack, step);
 }
 
-function enqueue(session: Session, run: () => void): void {
-  session.order!.push({ ready: true, run });
+function enqueue(session: Session, event: string, ack: Ack | undefined, run: () => void): void {
+  session.order!.push({ ready: true, run, event, ack });
 }
 
+/**
+ * An async validation settled: runs every event at the head of the queue that is ready. Runs in a
+ * promise reaction, so it never throws: a bug in a step (a schema's odd result, say) is reported.
+ */
 function settle(session: Session, pending: Pending, run: () => void): void {
   pending.ready = true;
   pending.run = run;
   const order = session.order;
   if (order === null) return; // the session ended meanwhile
-  while (order.length > 0 && order[0]!.ready) {
-    const next = order.shift()!;
-    if (order.length === 0) session.order = null;
-    next.run!();
+  while (order.length > 0 && order.peek().ready) {
+    const next = order.take();
+    if (order.length === 0 && session.order === order) session.order = null;
+    try {
+      next.run!();
+    } catch (error) {
+      fail(session, "schema", error, next.event, next.ack);
+    }
   }
 }
 
@@ -164,8 +189,15 @@ function invokeInSlot(session: Session, handler: Handler, event: string, args: u
   if (running === undefined || ms === Infinity) return running;
   return new Promise<void>((resolve) => {
     const clock = getClock();
+    // Ends the slot's wait: the handler settled, or the session closed (then no timer may outlive it).
+    const release = (): void => {
+      clock.clearTimer(timer);
+      session.slots?.delete(release);
+      resolve();
+    };
     const timer = clock.setTimer(
       () => {
+        session.slots?.delete(release);
         call.timedOut = true;
         debug("%s %s: handler of %s timed out after %d ms", session.namespace, session.socket.id, event, ms);
         fail(session, "handler", new HandlerTimeoutError(event, ms), event, ack);
@@ -174,10 +206,8 @@ function invokeInSlot(session: Session, handler: Handler, event: string, args: u
       ms,
       undefined,
     );
-    void running.then(() => {
-      clock.clearTimer(timer);
-      resolve();
-    });
+    (session.slots ??= new Set()).add(release);
+    void running.then(release);
   });
 }
 
@@ -195,18 +225,21 @@ function invoke(
 ): Promise<void> | undefined {
   if (!session.open) return undefined;
   let result: unknown;
+  let pending: Promise<unknown> | undefined;
   try {
     // The catch-all gets the name first; its schema (if any) validated the arguments alone.
     result = handler.catchAll ? handler.method.call(session.instance, event, ...args) : handler.method.apply(session.instance, args);
+    // Inside the try: a returned object whose `then` getter throws is the handler's failure too.
+    if (isPromiseLike(result)) pending = Promise.resolve(result);
   } catch (error) {
     fail(session, "handler", error, event, ack);
     return undefined;
   }
-  if (!isPromiseLike(result)) {
+  if (pending === undefined) {
     if (ack !== undefined) sendAck(session, ack, result, event);
     return undefined;
   }
-  return Promise.resolve(result).then(
+  return pending.then(
     (value) => {
       if (ack !== undefined && call?.timedOut !== true) sendAck(session, ack, value, event);
     },

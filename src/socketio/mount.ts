@@ -5,6 +5,7 @@
  */
 import type { Namespace, Server, Socket } from "socket.io";
 import createDebug from "debug";
+import { getClock } from "../core/clock.js";
 import { checkDuration, checkFunction, checkOptions, describe, failArgument } from "../core/validate.js";
 import type { Greenlet, GreenletFunction } from "../greenlet.js";
 import { classInfo, type ClassInfo } from "./classinfo.js";
@@ -228,10 +229,16 @@ class App implements SessionHost, MountedApp, OwnerEvents {
     this.counters.set(String(path), counters);
     nsp.use((socket, next) => {
       if (this.closing === null) return next();
+      if (!this.reconnect) return next(new Error(SHUTTING_DOWN));
       // A connect_error is final for socket.io-client; a closed transport makes it try again. With
-      // the connection closed, socket.io drops the refused socket without sending the error.
-      if (this.reconnect) socket.conn.close();
-      next(new Error(SHUTTING_DOWN));
+      // the connection closed, socket.io drops the refused socket without sending the error. Not
+      // when the connection carries namespaces still served (another app on this server): closing
+      // it would cut those off and loop the client through reconnects for good. The check waits a
+      // turn, since a namespace connecting in the same packet batch is added a tick later.
+      getClock().yieldTurn(() => {
+        if (!carriesOtherNamespaces(socket)) socket.conn.close();
+        next(new Error(SHUTTING_DOWN));
+      });
     });
     nsp.on("connection", (socket: Socket) => this.connect(socket, info, options, counters));
   }
@@ -357,6 +364,13 @@ function recoveryWindow(io: Server): number | null {
   const ms = checkDuration("mount()", argument, recovery.maxDisconnectionDuration);
   if (ms > MAX_TIMER_MS) failArgument("range", "mount()", argument, `a number of milliseconds ≤ ${MAX_TIMER_MS}`, ms);
   return ms;
+}
+
+/** True when the client connection of `socket` has sockets connected to other namespaces. */
+function carriesOtherNamespaces(socket: Socket): boolean {
+  // socket.io's Client keeps its connected namespaces in `nsps`, not typed as public.
+  const nsps = (socket.client as unknown as { nsps?: Map<string, unknown> }).nsps;
+  return nsps !== undefined && [...nsps.keys()].some((name) => name !== socket.nsp.name);
 }
 
 /**

@@ -118,7 +118,9 @@ export class Session implements OwnerEvents, Backlogged {
   readonly owner: GreenletOwner;
   readonly limits: EventLimits | null;
   /** Events held back behind an async validation (see events.ts); null when none are. */
-  order: Pending[] | null = null;
+  order: Ring<Pending> | null = null;
+  /** Handlers holding a concurrency slot under a `handlerTimeout`: each ends its slot's timer. */
+  slots: Set<() => void> | null = null;
   /** Resolves once the session is done (reaped and hook run); set when it starts closing. */
   done: Promise<void> | null = null;
   private state = OPEN;
@@ -406,6 +408,7 @@ export class Session implements OwnerEvents, Backlogged {
     this.backlog = null;
     this.order = null;
     this.limits?.close();
+    if (this.slots !== null) for (const release of [...this.slots]) release();
     // Reap first: a session greenlet waiting in call({ signal: g }) is then ended by its kill (its
     // call rejects with the GreenletExit, a clean end) rather than failed by SessionClosedError,
     // which is left for calls made without the greenlet (from handlers).

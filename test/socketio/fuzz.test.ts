@@ -173,7 +173,7 @@ interface ClassModel {
   failing: ReadonlySet<string>;
   catchAll: boolean;
   /** The spelling cache as the model expects it. */
-  cache: { names: Set<string>; chars: number };
+  cache: { names: Set<string>; chars: number; cleared: number };
 }
 
 const FUZZ_HANDLERS = ["onEcho", "onChatMessage", "onPing", "onQuiet", "onAsyncEcho", "onValidated", "onConfig", "onFail", "onCycle", "onSecret", "onInherited"];
@@ -193,12 +193,12 @@ function fuzzModel(): ClassModel {
     ]),
     failing: new Set(["onFail", "onCycle"]),
     catchAll: false,
-    cache: { names: new Set(), chars: 0 },
+    cache: { names: new Set(), chars: 0, cleared: 0 },
   };
 }
 
 function catchAllModel(): ClassModel {
-  return { handlers: new Set(["onEcho"]), exact: new Map(), acl: null, schemas: new Map(), failing: new Set(), catchAll: true, cache: { names: new Set(), chars: 0 } };
+  return { handlers: new Set(["onEcho"]), exact: new Map(), acl: null, schemas: new Map(), failing: new Set(), catchAll: true, cache: { names: new Set(), chars: 0, cleared: 0 } };
 }
 
 const MAX_NAME = 128;
@@ -249,7 +249,13 @@ function expect(model: ClassModel, name: unknown, args: unknown[]): Expected {
     if (model.handlers.has(key)) {
       handler = key;
       const cache = model.cache;
-      if (!cache.names.has(name) && cache.names.size < CACHE_ENTRIES && cache.chars + name.length <= CACHE_CHARS) {
+      if (!cache.names.has(name)) {
+        // A full cache is cleared and filled again.
+        if (cache.names.size >= CACHE_ENTRIES || cache.chars + name.length > CACHE_CHARS) {
+          cache.names.clear();
+          cache.chars = 0;
+          cache.cleared++;
+        }
         cache.names.add(name);
         cache.chars += name.length;
       }
@@ -715,7 +721,7 @@ test("5,000 random event names and payload trees each get exactly the outcome th
   for (const ch of Object.values(channels)) ch.client.disconnect();
 });
 
-test("the spelling cache stays empty under thousands of unknown and over-long names, and holds only names that reach a handler, within 1,024 entries and 65,536 characters", async () => {
+test("the spelling cache stays empty under thousands of unknown and over-long names, holds only names that reach a handler, within 1,024 entries and 65,536 characters, and starts again when full", async () => {
   const ch = channel(await server.connect("/spelled"));
   const model: ClassModel = { ...catchAllModel(), handlers: new Set(["onEcho", "onChatMessage", "onAsyncEcho"]), catchAll: false };
   const table = classInfo("test", "test", Spelled).table;
@@ -768,12 +774,14 @@ test("the spelling cache stays empty under thousands of unknown and over-long na
   await sendAll(spellings);
   const full = table.cached;
   assert.ok(full.entries <= 1024 && full.chars <= 65_536, `within bounds: ${full.entries} entries, ${full.chars} characters`);
-  assert.ok(full.entries === 1024 || full.chars > 65_536 - MAX_NAME, `filled to a bound: ${full.entries} entries, ${full.chars} characters`);
+  assert.ok(model.cache.cleared >= 1, "the spellings filled the cache at least once");
   assert.deepEqual(full, { entries: model.cache.names.size, chars: model.cache.chars });
 
-  // A full cache changes nothing for the client: new spellings, unknown names and cached ones are served as before.
+  // A cache that filled changes nothing for the client: new spellings, unknown names and cached
+  // ones are served as before, and the spellings clients keep using come back into it.
   await sendAll([...unknown.slice(0, 500), ...spellings.slice(-300), ...spellings.slice(0, 300)]);
-  assert.deepEqual(table.cached, full, "a full cache stays as it is");
+  assert.deepEqual(table.cached, { entries: model.cache.names.size, chars: model.cache.chars }, "the cache follows the model");
+  assert.ok(table.cached.entries <= 1024 && table.cached.chars <= 65_536);
   assert.equal(ch.client.connected, true);
   ch.client.disconnect();
 });
@@ -786,7 +794,7 @@ test('with the default refusal limit, the 101st refused event within the window 
     .map((s) => ({ name: s.name, args: [0, ...s.payload] }))
     .filter(({ name, args }) => {
       const [wName, ...wArgs] = wire(PacketType.EVENT, [name, ...args]);
-      const e = expect({ ...model, cache: { names: new Set(), chars: 0 } }, wName, wArgs);
+      const e = expect({ ...model, cache: { names: new Set(), chars: 0, cleared: 0 } }, wName, wArgs);
       return e.kind === "error" && e.name !== "InternalError";
     })
     .slice(0, 150);

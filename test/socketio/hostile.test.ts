@@ -5,7 +5,9 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BaseNamespace, TOO_MANY_REFUSALS, mount } from "../../src/socketio/index.js";
+import { VirtualClock } from "../../src/testing/index.js";
 import { errorReports, nextEvent, recordOnError, signal, startServer, type TestServer } from "./harness.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -223,3 +225,129 @@ test("maxQueued, eventsPerTurn and handlerTimeout are checked at mount()", () =>
   for (const [options, name, message] of cases) assert.throws(() => mount(server.io, { "/never": Any }, options), { name, message });
 });
 
+
+test("events waiting behind an unsettled async validation count against maxQueued: beyond it they are refused, and the rest run in order", async () => {
+  const gate = signal();
+  const ran: string[] = [];
+  const slow: StandardSchemaV1 = {
+    "~standard": {
+      version: 1,
+      vendor: "test",
+      validate: async (value) => {
+        await gate.promise;
+        return { value: value as unknown[] };
+      },
+    },
+  };
+  class Gated extends BaseNamespace {
+    static override schemas = { slow };
+    onSlow() {
+      ran.push("slow");
+    }
+    onPing(n: number) {
+      ran.push(`ping ${n}`);
+      return n;
+    }
+  }
+  mounted(mount(server.io, { "/gated": Gated }, { maxQueued: 3, refusalLimit: false }));
+  const client = await server.connect("/gated");
+  const slowAck = client.emitWithAck("slow");
+  const pings = Array.from({ length: 6 }, (_, n) => client.emitWithAck("ping", n));
+  // "slow" waits for its schema; pings 0 and 1 wait behind it (3 waiting), 2-5 are refused.
+  for (const ack of pings.slice(2)) assert.equal(errorName(await ack), "BacklogFullError");
+  assert.deepEqual(ran, []);
+  gate.resolve();
+  await slowAck;
+  assert.deepEqual(await Promise.all(pings.slice(0, 2)), [0, 1]);
+  assert.deepEqual(ran, ["slow", "ping 0", "ping 1"]);
+});
+
+test("an async schema that resolves to no result, or a handler under concurrency whose value's then getter throws, is a reported bug, never an unhandled rejection", async () => {
+  const errors = recordOnError();
+  const broken: StandardSchemaV1 = {
+    "~standard": { version: 1, vendor: "test", validate: async () => undefined as unknown as StandardSchemaV1.Result<unknown> },
+  };
+  class Buggy extends BaseNamespace {
+    static override schemas = { broken };
+    onBroken() {
+      return "never";
+    }
+    onHostile() {
+      return {
+        get then() {
+          throw new Error("hostile then");
+        },
+      };
+    }
+    onOk() {
+      return "ok";
+    }
+  }
+  mounted(mount(server.io, { "/buggy": Buggy }, { concurrency: 1, onError: errors.onError }));
+  const client = await server.connect("/buggy");
+  assert.deepEqual(await client.emitWithAck("broken"), { error: { name: "InternalError", message: "internal error" } });
+  assert.deepEqual(await client.emitWithAck("hostile"), { error: { name: "InternalError", message: "internal error" } });
+  assert.equal(await client.emitWithAck("ok"), "ok");
+  assert.deepEqual(
+    errors.calls.map(({ error, context }) => [context.kind, context.event, (error as Error).message]),
+    [
+      ["schema", "broken", "Buggy.schemas[\"broken\"]: expected a Standard Schema result, got undefined"],
+      ["handler", "hostile", "hostile then"],
+    ],
+  );
+});
+
+test("a handler's timeout timer ends with its session: no HandlerTimeoutError after close, no timer left behind", async () => {
+  const clock = new VirtualClock().install();
+  try {
+    const errors = recordOnError();
+    const started = signal();
+    class Hanging extends BaseNamespace {
+      onHang() {
+        started.resolve();
+        return new Promise(() => {});
+      }
+    }
+    const app = mount(server.io, { "/hanging-close": Hanging }, { concurrency: 1, handlerTimeout: 60_000, onError: errors.onError });
+    const client = await server.connect("/hanging-close");
+    client.emit("hang");
+    await started.promise;
+    assert.equal(clock.pendingTimers, 1, "the handler's timeout timer");
+    await app.close();
+    assert.equal(clock.pendingTimers, 0, "close() cleared it");
+    await clock.advance(120_000);
+    assert.deepEqual(errors.calls, []);
+  } finally {
+    clock.uninstall();
+  }
+});
+
+test("close({ reconnect: true }) of one app does not cut off a connection that also carries another app's namespace", async () => {
+  class Closing extends BaseNamespace {}
+  class Staying extends BaseNamespace {
+    onPing() {
+      return "pong";
+    }
+  }
+  const closing = mount(server.io, { "/closing": Closing });
+  mounted(mount(server.io, { "/staying": Staying }));
+  const manager = server.manager({ reconnection: true, reconnectionDelay: 10, reconnectionDelayMax: 10 });
+  const staying = manager.socket("/staying");
+  const gone = manager.socket("/closing");
+  await Promise.all([nextEvent(staying, "connect"), nextEvent(gone, "connect")]);
+  let stayingDrops = 0;
+  staying.on("disconnect", () => stayingDrops++);
+  // The app closes for a restart: its own session ends by closing the transport, which the
+  // staying namespace rides on too; after the reconnect, the closing namespace's retries are
+  // refused with a connect_error instead of closing the connection again.
+  const refused = nextEvent(gone, "connect_error");
+  await closing.close({ reconnect: true });
+  const [error] = (await refused) as [Error];
+  assert.equal(error.message, "server shutting down");
+  if (!staying.connected) await nextEvent(staying, "connect");
+  assert.equal(await staying.emitWithAck("ping"), "pong");
+  assert.ok(stayingDrops <= 1, `the staying namespace dropped ${stayingDrops} times`);
+  // Disconnecting both sockets closes the manager for good (no reconnect after the server closes).
+  staying.disconnect();
+  gone.disconnect();
+});
