@@ -32,6 +32,15 @@ export interface SessionRow {
 
 class ChatRoomError extends ClientError {}
 
+/** A nickname another tab's chat session already goes by, on this node or another. */
+class NicknameTakenError extends ClientError {}
+
+/** The tab a session belongs to, as its page named itself in the handshake; undefined if it did not. */
+function tabOf(handshake: { auth: unknown }): string | undefined {
+  const tab = (handshake.auth as { tab?: unknown } | undefined)?.tab;
+  return typeof tab === "string" ? tab : undefined;
+}
+
 export function createNamespaces(context: DashboardContext) {
   /** Registers every session for the runtime panel. */
   abstract class Tracked extends BaseNamespace {
@@ -110,7 +119,20 @@ export function createNamespaces(context: DashboardContext) {
     };
     private room: string | undefined;
 
-    onNickname(nick: string): { nick: string } {
+    async onNickname(nick: string): Promise<{ nick: string }> {
+      const holders = await this.socket.nsp.fetchSockets();
+      // For this node's sessions fetchSockets() hands over their live `data`, and nothing awaits
+      // between this check and the assignment below: two tabs on one node cannot both win. Two
+      // nodes asking at the same moment can (the demo accepts that; a shared store would not).
+      const wanted = nick.toLowerCase();
+      const tab = tabOf(this.socket.handshake);
+      const taken = holders.some((s) => {
+        const held = (s.data as { nick?: unknown }).nick;
+        if (s.id === this.socket.id || typeof held !== "string" || held.toLowerCase() !== wanted) return false;
+        // The same tab's earlier session (a reconnect the server has not noticed yet) does not count.
+        return tab === undefined || tabOf(s.handshake) !== tab;
+      });
+      if (taken) throw new NicknameTakenError(`the nickname ${nick} is taken; choose another`);
       this.data.nick = nick;
       return { nick };
     }
@@ -184,12 +206,13 @@ export function createNamespaces(context: DashboardContext) {
 export function snapshot(context: DashboardContext) {
   const rows: SessionRow[] = [];
   for (const session of context.sessions) {
-    const tab = (session.socket.handshake.auth as { tab?: unknown }).tab;
-    rows.push({ namespace: session.name, id: session.socket.id, tab: typeof tab === "string" ? tab : "?", greenlets: session.greenlets.size });
+    rows.push({ namespace: session.name, id: session.socket.id, tab: tabOf(session.socket.handshake) ?? "?", greenlets: session.greenlets.size });
   }
   const appGreenlets = context.app === undefined ? [] : [...context.app.greenlets].map((g) => g.name);
   return {
     stats: context.app?.stats(),
+    /** Browser tabs with a session open here; each tab opens one session per namespace. */
+    tabs: new Set(rows.map((row) => row.tab)).size,
     sessions: rows,
     appGreenlets,
     feed: { published: context.topic.published, subscribers: context.topic.size },

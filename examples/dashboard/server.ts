@@ -69,6 +69,10 @@ async function produceSine(g: Greenlet<void>, topic: Topic<FeedPoint>, intervalM
   }
 }
 
+/**
+ * Starts the dashboard. Rejects with the listen error (`code` `"EADDRINUSE"` on a busy port) after
+ * closing everything it had started.
+ */
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const http = createServer((request, response) => {
     serveAsset(request, response).catch((error: unknown) => {
@@ -100,10 +104,18 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const producer = app.spawn(produceSine, context.topic, options.feedIntervalMs ?? 100);
   producer.name = "feed-producer";
 
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(options.port ?? 8080, options.host ?? "127.0.0.1", () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(options.port ?? 8080, options.host ?? "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    // Nothing may outlive a failed start: the producer would keep the process alive.
+    await app.close();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await closeRedis();
+    throw error;
+  }
   const address = http.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
@@ -118,6 +130,22 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   return { url, context, io, http, close };
 }
 
+/** What a user should read when the server cannot start: the cause and what to change, one line. */
+function startFailure(error: unknown, port: number, host: string): string {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case "EADDRINUSE":
+      return `port ${port} is in use; set PORT to another port (PORT=${port < 65535 ? port + 1 : port - 1} npm start)`;
+    case "EACCES":
+      return `port ${port} needs privileges this user lacks; set PORT to a port above 1023`;
+    case "EADDRNOTAVAIL":
+      return `HOST ${host} is not an address of this machine; set HOST (HOST=127.0.0.1 npm start)`;
+    case "ENOTFOUND":
+      return `HOST ${host} does not resolve to an address; set HOST (HOST=127.0.0.1 npm start)`;
+    default:
+      return `the server did not start: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
@@ -125,7 +153,14 @@ if (isMain) {
     console.error(`dashboard: PORT must be an integer from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`);
     process.exit(2);
   }
-  const dashboard = await startDashboard({ port, host: process.env.HOST ?? "127.0.0.1", redisUrl: process.env.REDIS_URL || undefined });
+  const host = process.env.HOST ?? "127.0.0.1";
+  let dashboard: Dashboard;
+  try {
+    dashboard = await startDashboard({ port, host, redisUrl: process.env.REDIS_URL || undefined });
+  } catch (error) {
+    console.error(`dashboard: ${startFailure(error, port, host)}`);
+    process.exit(1);
+  }
   console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${process.env.REDIS_URL ? ", Redis adapter" : ""})`);
   // Closing with reconnect: open pages reconnect by themselves to whichever process serves this
   // port next, so a restart is a short gap on the page rather than a dead one.

@@ -37,9 +37,12 @@ async function chatter(node: Dashboard, nick: string): Promise<ClientSocket> {
   return socket;
 }
 
-test("with REDIS_URL, chat rooms span two dashboard servers", { skip, timeout: 30_000 }, async () => {
+test("with REDIS_URL, chat rooms and nicknames span two dashboard servers", { skip, timeout: 30_000 }, async () => {
   const ada = await chatter(one, "ada");
   const bob = await chatter(two, "bob");
+  // Nicknames are unique across the nodes: node two sees that node one's session holds "ada".
+  assert.deepEqual(await bob.emitWithAck("nickname", "ada"), { error: { name: "NicknameTakenError", message: "the nickname ada is taken; choose another" } });
+  assert.deepEqual(await bob.emitWithAck("nickname", "bob"), { nick: "bob" });
   await ada.emitWithAck("join", "lobby");
   const joined = (await bob.emitWithAck("join", "lobby")) as { room: string; online: string[] };
   assert.deepEqual(joined, { room: "lobby", online: ["ada", "bob"] }, "the online list is gathered from both nodes");

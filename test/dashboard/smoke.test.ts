@@ -1,8 +1,9 @@
 // `npm start` as a new user runs it: it prints the URL, serves the page, and on SIGTERM closes
-// every session and its own feed producer, and exits 0.
+// every session and its own feed producer, and exits 0. On a busy port it says so in one line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -35,5 +36,24 @@ test("npm start serves the dashboard on the printed URL, and on SIGTERM the serv
     assert.match(output, /SIGTERM: closing sessions…\nclosed: 1 greenlets reaped, 0 stragglers/);
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
+  }
+});
+
+test("npm start on a port already in use says so in one line, naming the port and PORT, and exits 1", { timeout: 60_000 }, async () => {
+  const occupier = createServer();
+  await new Promise<void>((resolveListen) => occupier.listen(0, "127.0.0.1", resolveListen));
+  const port = (occupier.address() as { port: number }).port;
+  try {
+    const child = spawn("npm", ["start", "--silent"], { cwd: root, env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolveExit) => child.once("exit", (exitCode) => resolveExit(exitCode)));
+    assert.equal(code, 1, stdout + stderr);
+    assert.equal(stdout, "");
+    assert.equal(stderr, `dashboard: port ${port} is in use; set PORT to another port (PORT=${port + 1} npm start)\n`, "one line, no stack");
+  } finally {
+    await new Promise((resolveClose) => occupier.close(resolveClose));
   }
 });

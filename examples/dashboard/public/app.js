@@ -16,7 +16,9 @@ const connect = (path) => io(path, { auth: { tab }, transports: ["websocket"], r
 const state = (window.dashboard = { tab, connects: 0, cpuPoints: 0, feedPoints: 0, dropped: 0, chat: [], online: [], runtime: null });
 
 function lineChart(element, label, yRange) {
-  const width = () => Math.max(320, element.clientWidth);
+  // The card's width, whatever it is (a phone leaves about 340 px); the floor only keeps uPlot
+  // drawable in a window narrower than any phone.
+  const width = () => Math.max(160, element.clientWidth);
   const chart = new uPlot(
     {
       width: width(),
@@ -29,7 +31,14 @@ function lineChart(element, label, yRange) {
     [[], []],
     element,
   );
-  window.addEventListener("resize", () => chart.setSize({ width: width(), height: 200 }));
+  // Observing the box rather than the window also catches a width change without a window
+  // resize: the grid dropping to one column, a scroll bar appearing.
+  let drawnWidth = width();
+  new window.ResizeObserver(() => {
+    if (width() === drawnWidth) return;
+    drawnWidth = width();
+    chart.setSize({ width: drawnWidth, height: 200 });
+  }).observe(element);
   const xs = [];
   const ys = [];
   return (t, y) => {
@@ -95,9 +104,35 @@ function showOnline(list) {
   const ul = document.getElementById("chat-online");
   ul.replaceChildren(...list.map((nick) => Object.assign(document.createElement("li"), { textContent: nick })));
 }
-function failed(reply) {
+/** What the page says about a payload the server's schema refused, per event. */
+const invalidInput = {
+  nickname: "Nicknames are 1 to 24 characters.",
+  join: "Room names are 1 to 32 characters.",
+  message: "Messages are 1 to 500 characters.",
+};
+/**
+ * A refusal as a sentence for a person, never an error class name: the layer's own refusals get
+ * their own words; the app's ClientError messages ("join a room first") are already written
+ * for people and only need a capital letter and a full stop.
+ */
+function sentence(error, event) {
+  switch (error.name) {
+    case "ValidationError":
+      return invalidInput[event] ?? "The server did not accept that.";
+    case "RateLimitError":
+    case "BacklogFullError":
+      return "Too much at once; wait a moment and try again.";
+    case "InternalError":
+      return "Something went wrong on the server; try again.";
+  }
+  const text = String(error.message ?? "").trim();
+  if (text === "") return "Something went wrong; try again.";
+  return text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
+}
+/** Shows the failure of `event`, if `reply` is one, and says whether it was; a success clears it. */
+function failed(reply, event) {
   if (reply && reply.error) {
-    errorLine.textContent = `${reply.error.name}: ${reply.error.message}`;
+    errorLine.textContent = sentence(reply.error, event);
     return true;
   }
   errorLine.textContent = "";
@@ -107,9 +142,9 @@ function failed(reply) {
 let membership = null;
 function joinRoom(nick, room, verb) {
   chat.emit("nickname", nick, (reply) => {
-    if (failed(reply)) return;
+    if (failed(reply, "nickname")) return;
     chat.emit("join", room, (joined) => {
-      if (failed(joined)) return;
+      if (failed(joined, "join")) return;
       membership = { nick, room: joined.room };
       document.getElementById("chat-room-name").textContent = joined.room;
       state.room = joined.room;
@@ -143,7 +178,7 @@ document.getElementById("chat-send").addEventListener("submit", (event) => {
   const input = document.getElementById("chat-text");
   const text = input.value;
   chat.emit("message", text, (reply) => {
-    if (failed(reply)) return;
+    if (failed(reply, "message")) return;
     state.chat.push({ nick: "me", text });
     addLine("mine", `<b>me</b> ${escapeHtml(text)}`);
     input.value = "";
@@ -158,6 +193,7 @@ runtime.on("runtime", (snapshot) => {
   for (const key of ["sessions", "greenlets", "reaped", "stragglers"]) {
     document.getElementById(`stat-${key}`).textContent = String(stats[key]);
   }
+  document.getElementById("stat-tabs").textContent = String(snapshot.tabs);
   const app = document.getElementById("stat-app");
   app.textContent = String(snapshot.appGreenlets.length);
   app.title = snapshot.appGreenlets.join(", ");
