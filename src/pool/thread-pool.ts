@@ -5,7 +5,8 @@
  * waited for and killed, and killing it aborts the worker task.
  * @module
  */
-import { Piscina } from "piscina";
+import { createRequire } from "node:module";
+import type { Piscina } from "piscina";
 import { checkSignal } from "../core/cancel.js";
 import { reportError } from "../core/hub.js";
 import { checkInteger, checkOptions, failArgument } from "../core/validate.js";
@@ -56,6 +57,23 @@ export interface ThreadPoolCloseOptions {
 }
 
 type RunOptions = NonNullable<Parameters<Piscina["run"]>[1]>;
+
+// piscina is an optional peer dependency that only this entry point needs, so a missing one is
+// named here, at import, rather than as Node's "Cannot find package" from inside dist/. It is
+// loaded with require() (piscina ships CommonJS; its ESM entry re-exports it) to keep this module
+// free of top-level await, which require(esm) of greenthread/threadpool cannot load. Only the
+// lookup is guarded: an error thrown while piscina itself loads propagates unchanged.
+function loadPiscina(): typeof import("piscina") {
+  const require = createRequire(import.meta.url);
+  try {
+    require.resolve("piscina");
+  } catch (error) {
+    throw new Error("greenthread/threadpool needs the piscina package: npm install piscina", { cause: error });
+  }
+  return require("piscina") as typeof import("piscina");
+}
+
+const { Piscina: PiscinaPool } = loadPiscina();
 
 // piscina rejects an aborted task with its own AbortError whose `cause` is the signal's reason; a
 // killed greenlet ending with such an error ends with the kill's exception (see Greenlet), so a
@@ -125,7 +143,7 @@ export class ThreadPool {
       throw new RangeError(`${call}: expected minThreads (${minThreads}) to be at most maxThreads (${maxThreads})`);
     }
     if (idleTimeout !== undefined) checkInteger(call, "idleTimeout", idleTimeout, 0, "an integer number of milliseconds ≥ 0", true);
-    this.piscina = new Piscina({
+    this.piscina = new PiscinaPool({
       filename: filename instanceof URL ? filename.href : filename,
       ...(name !== undefined && { name }),
       ...(minThreads !== undefined && { minThreads }),
