@@ -8,6 +8,15 @@ import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
 import type { Signal } from "./greenlet.js";
 
+declare global {
+  // Node defines Symbol.dispose from 20.4 on, and @types/node and TypeScript's esnext.disposable
+  // lib declare it just so. Declared here as well, so that the published types compile for a
+  // consumer who has neither (a `using` of theirs needs one of them anyway, for `Disposable`).
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 function fire(timeout: Timeout): void {
   timeout._expire();
 }
