@@ -8,6 +8,15 @@ import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
 import type { Signal } from "./greenlet.js";
 
+declare global {
+  // Node defines Symbol.dispose from 20.4 on, and @types/node and TypeScript's esnext.disposable
+  // lib declare it just so. Declared here as well, so that the published types compile for a
+  // consumer who has neither (a `using` of theirs needs one of them anyway, for `Disposable`).
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 function fire(timeout: Timeout): void {
   timeout._expire();
 }
@@ -20,10 +29,15 @@ function fire(timeout: Timeout): void {
  * `new Timeout(null)` never fires; `new Timeout(0)` fires on the next timer turn. `start()` while
  * pending or after it fired throws; after `cancel()` it may be started again.
  *
+ * It is `Disposable`: `using t = Timeout.startNew(ms)` cancels it when the block ends, however
+ * it ends (the spelling of gevent's `with Timeout(seconds):`; the waits in the block still name
+ * it as their `signal`).
+ *
  * @example
  * ```ts
- * const t = Timeout.startNew(5000);
- * try { await queue.get({ signal: t }); } finally { t.cancel(); }
+ * using t = Timeout.startNew(5000);
+ * const first = await queue.get({ signal: t });
+ * const second = await queue.get({ signal: t }); // both within the same 5 s
  * ```
  */
 export class Timeout extends CancelScope {
@@ -89,6 +103,21 @@ export class Timeout extends CancelScope {
       this.clock!.clearTimer(this.timer);
       this.timer = undefined;
     }
+  }
+
+  /**
+   * `cancel()`, under the name a `using` declaration calls at the end of its block. Never throws;
+   * a timeout that fired keeps its `expired` state and its signal's reason.
+   * @example
+   * ```ts
+   * {
+   *   using deadline = Timeout.startNew(1000);
+   *   await replies.get({ signal: deadline });
+   * } // deadline.cancel() ran here
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.cancel();
   }
 
   /** @internal */

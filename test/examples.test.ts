@@ -267,6 +267,12 @@ const expected: Record<string, string> = {
     "1000 ms: timed out after 1000 ms; same object as the Timeout's reason: true",
     "<Timeout 1000 ms expired>",
   ),
+  "reference/core-using-timeout.ts": lines(
+    "600 ms: hello, world",
+    "  timers still armed: 0",
+    "1600 ms: timed out after 1000 ms",
+    "  timers still armed: 0",
+  ),
   "reference/core-virtual-clock.ts": lines(
     "virtual time: 10000 ms",
     "the real clock is back: true",
@@ -291,6 +297,13 @@ const expected: Record<string, string> = {
     "90 ms: ap.example.org cancelled",
     "0 requests left",
   ),
+  "reference/pool-imap-signal.ts": lines(
+    "100 ms: got a.txt",
+    "350 ms: got c.txt",
+    "400 ms: got b.txt",
+    "500 ms: d.txt cancelled",
+    "500 ms: the mirror ended with a GreenletExit: true; 0 downloads left",
+  ),
   "reference/pool-imap.ts": lines(
     "alice is 34",
     "bob is 27",
@@ -300,6 +313,12 @@ const expected: Record<string, string> = {
   ),
   "reference/pool-spawn.ts": lines(
     "100 jobs in 500 ms, at most 20 at once",
+  ),
+  "reference/pool-spawn-with.ts": lines(
+    "0 ms: handling r1",
+    "0 ms: handling r2",
+    "1000 ms: shed r3 (Pool.spawnWith(): no slot became free within 1000 ms)",
+    "1500 ms: handling r4",
   ),
   "reference/pool-threadpool.ts": lines(
     "514497fa13513d143c58307cbeac76d8723a9df9df3a0d7f80c955cbf3f48eb2 90000",

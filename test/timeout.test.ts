@@ -63,6 +63,66 @@ describe("Timeout", () => {
   });
 });
 
+describe("Timeout with using", () => {
+  test("a using declaration cancels a pending Timeout when its block ends, and the timer is gone", () =>
+    withVirtualClock(async (clock) => {
+      let seen!: Timeout;
+      {
+        using t = Timeout.startNew(500);
+        seen = t;
+        assert.equal(t.pending, true);
+        assert.equal(clock.pendingTimers, 1);
+      }
+      assert.equal(seen.pending, false);
+      assert.equal(clock.pendingTimers, 0);
+      await clock.advance(1000);
+      assert.equal(seen.expired, false);
+    }));
+
+  test("the block's waits given the Timeout reject with its TimeoutError once it fires, and leaving the block after that changes nothing", () =>
+    withVirtualClock(async (clock) => {
+      let seen!: Timeout;
+      const guarded = (async () => {
+        using t = Timeout.startNew(250);
+        seen = t;
+        await sleep(10_000, { signal: t });
+      })();
+      const rejected = assert.rejects(guarded, (e: unknown) => e instanceof TimeoutError && e.message === "timed out after 250 ms");
+      await clock.advance(250);
+      await rejected;
+      assert.equal(seen.expired, true);
+      assert.ok(seen.signal.reason instanceof TimeoutError);
+      assert.equal(clock.pendingTimers, 0);
+    }));
+
+  test("a block left by a throw cancels the Timeout too", () =>
+    withVirtualClock(async (clock) => {
+      const boom = new Error("boom");
+      let seen!: Timeout;
+      assert.throws(() => {
+        using t = Timeout.startNew(500);
+        seen = t;
+        throw boom;
+      }, (e) => e === boom);
+      assert.equal(seen.pending, false);
+      assert.equal(clock.pendingTimers, 0);
+    }));
+
+  test("dispose is cancel under Node's own Symbol.dispose: a cancelled Timeout may be started again", () =>
+    withVirtualClock(async (clock) => {
+      assert.equal(typeof Symbol.dispose, "symbol");
+      const t = new Timeout(100).start();
+      t[Symbol.dispose]();
+      t[Symbol.dispose](); // idempotent, like cancel()
+      assert.equal(t.pending, false);
+      t.start();
+      await clock.advance(100);
+      assert.equal(t.expired, true);
+      t[Symbol.dispose](); // harmless after firing
+      assert.equal(t.expired, true);
+    }));
+});
+
 describe("withTimeout", () => {
   test("resolves with fn's value when fn finishes in time, and clears its timer", () =>
     withVirtualClock(async (clock) => {

@@ -13,9 +13,19 @@ import { checkFunction, checkOptions, checkTimeout, describe } from "../core/val
 import { Waiter, WaitList, rejectIfAborted } from "../core/waiter.js";
 import { addWatcher, removeWatcher, type Watcher } from "../core/waitable.js";
 import { GreenletExit } from "../errors.js";
-import { Greenlet, type GreenletFunction, type KillOptions, type WaitOptions } from "../greenlet.js";
+import { Greenlet, type GreenletFunction, type KillOptions, type Signal, type WaitOptions } from "../greenlet.js";
 import { ImapRun, MapRun, checkMaxsize, checkSource, type Host, type MapFunction, type Run, type Source } from "./map.js";
+import type { RunLimits } from "./run-limits.js";
 import type { SlotClaim } from "./slots.js";
+
+/** Options of `spawnWith()` on a group or pool: they bound the wait for a slot. */
+export interface SpawnOptions extends WaitOptions {
+  /**
+   * `false`: do not wait; reject with `PoolFullError` if no slot is free. Default `true`. A
+   * group never waits, so there it changes nothing.
+   */
+  blocking?: boolean;
+}
 
 /** Options of `join()` on a group or pool. */
 export interface GroupJoinOptions extends WaitOptions {
@@ -26,8 +36,26 @@ export interface GroupJoinOptions extends WaitOptions {
   raiseError?: boolean;
 }
 
+/**
+ * Options of `map()`, and of `imap()`/`imapUnordered()` with {@link ImapOptions}: they bound the
+ * whole run, not each item.
+ */
+export interface MapOptions {
+  /**
+   * Milliseconds the run may take, counted from its start (the call for `map`, the first `next()`
+   * for `imap`). When they pass before it is over, it ends with a `TimeoutError` and its workers
+   * are killed. `undefined` or `Infinity` for no limit.
+   */
+  timeout?: number;
+  /**
+   * Ends the run with `signal.reason`, unchanged, when it aborts: its workers are killed and its
+   * source closed. Inside a greenlet, pass the greenlet: it costs no AbortSignal.
+   */
+  signal?: Signal;
+}
+
 /** Options of `imap()` and `imapUnordered()`. */
-export interface ImapOptions {
+export interface ImapOptions extends MapOptions {
   /**
    * At most this many items in flight or waiting for the consumer: the source is not read
    * further until the loop takes a value. An integer ≥ 1; default `Infinity` (as gevent).
@@ -193,19 +221,23 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
    * Rejects with the first failure in completion order (it counts as observed), with the
    * exception of a worker that was killed, or with the error of a source that throws; then the
    * outstanding workers are killed (without waiting for them: they leave the group as they die)
-   * and the source is closed. Killing the group rejects it with the kill's exception.
-   * @throws {TypeError} at the call when `fn` is not a function or `iterable` is not iterable.
+   * and the source is closed. Killing the group rejects it with the kill's exception. The options
+   * end it the same way: `signal` with its reason, unchanged, its own `timeout` with a
+   * `TimeoutError`; an already aborted signal rejects before the source is read.
+   * @throws {TypeError|RangeError} at the call when `fn` is not a function, `iterable` is not
+   * iterable, or an option is bad.
    * @example
    * ```ts
    * const pool = new Pool(10);
-   * const pages = await pool.map(async (g, url: string) => (await fetch(url, { signal: g.signal })).text(), urls);
+   * const pages = await pool.map(async (g, url: string) => (await fetch(url, { signal: g.signal })).text(), urls, { timeout: 30_000 });
    * ```
    */
-  map<T, R>(fn: MapFunction<T, R>, iterable: Source<T>): Promise<Awaited<R>[]> {
+  map<T, R>(fn: MapFunction<T, R>, iterable: Source<T>, options?: MapOptions): Promise<Awaited<R>[]> {
     const call = `${this._kind}.map()`;
     checkFunction(call, "fn", fn);
     checkSource(call, iterable);
-    return new MapRun<Awaited<R>>(this, fn, iterable as Source<unknown>).start();
+    const limits = checkLimits(call, options);
+    return new MapRun<Awaited<R>>(this, fn, iterable as Source<unknown>, limits).start();
   }
 
   /**
@@ -214,10 +246,15 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
    * values before it; workers of later items are killed as soon as it happens. Leaving the loop
    * early (`break`, `return`, a throw) kills the outstanding workers and closes the source; a
    * failure it held and never threw is then reported to the hub.
-   * @throws {TypeError|RangeError} at the call for a bad `fn`, `iterable` or `maxsize`.
+   *
+   * `signal` and `timeout` bound the whole loop, from its first `next()` until it is over: when
+   * the signal aborts, the pending (or the next) `next()` rejects with its reason, unchanged;
+   * when the own timeout passes first, with a `TimeoutError`. Either way the outstanding workers
+   * are killed, the source is closed and nothing is left registered on the signal.
+   * @throws {TypeError|RangeError} at the call for a bad `fn`, `iterable` or option.
    * @example
    * ```ts
-   * for await (const row of pool.imap(parseLine, lines)) out.write(row);
+   * for await (const row of pool.imap(parseLine, lines, { signal: g })) out.write(row); // ends when g is killed
    * ```
    */
   imap<T, R>(fn: MapFunction<T, R>, iterable: Source<T>, options?: ImapOptions): AsyncIterableIterator<Awaited<R>, undefined> {
@@ -227,7 +264,8 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
   /**
    * Like {@link imap}, but yields the values in completion order. A failure is thrown when it
    * happens (after the values that completed before it) and kills every outstanding worker.
-   * @throws {TypeError|RangeError} at the call for a bad `fn`, `iterable` or `maxsize`.
+   * `signal` and `timeout` end the loop as for `imap`.
+   * @throws {TypeError|RangeError} at the call for a bad `fn`, `iterable` or option.
    * @example
    * ```ts
    * for await (const answer of group.imapUnordered(askMirror, mirrors)) { use(answer); break; } // fastest wins, others killed
@@ -240,10 +278,30 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
   private imapRun<T, R>(call: string, fn: MapFunction<T, R>, iterable: Source<T>, options: ImapOptions | undefined, ordered: boolean) {
     checkFunction(call, "fn", fn);
     checkSource(call, iterable);
-    checkOptions(call, options);
+    const limits = checkLimits(call, options);
     const maxsize = checkMaxsize(call, options?.maxsize);
-    return new ImapRun<Awaited<R>>(this, fn, iterable as Source<unknown>, ordered, maxsize);
+    return new ImapRun<Awaited<R>>(this, fn, iterable as Source<unknown>, ordered, maxsize, limits);
   }
+
+  /**
+   * Like `spawn`, with options for the wait for a slot; always a promise of the greenlet.
+   * On a `Pool` it waits as `Pool.add` does: an aborted or timed-out call takes no slot and
+   * starts nothing. A `Group` has no slots, so it spawns at once, unless the signal is aborted
+   * already. The options come first because `spawn`'s trailing arguments are `fn`'s.
+   * @throws {TypeError|RangeError} at the call when `fn` is not a function or an option is bad.
+   * @throws rejects with `signal.reason` when the signal aborts (at once if aborted already); on
+   * a pool, with `PoolFullError` on its own timeout or, with `blocking: false`, when no slot is
+   * free.
+   * @example
+   * ```ts
+   * const worker = await pool.spawnWith({ signal: g, timeout: 1000 }, handle, request);
+   * ```
+   */
+  abstract spawnWith<A extends unknown[], T>(
+    options: SpawnOptions | undefined,
+    fn: GreenletFunction<A, T>,
+    ...args: A
+  ): Promise<Greenlet<Awaited<T>>>;
 
   /** @internal Makes `g` a member; a kill in progress kills it at once. */
   _admit(g: Greenlet<any>): void {
@@ -298,6 +356,14 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
   }
 }
 
+/** Checks the options a map call shares; undefined when it has no signal and no timeout (no guard). */
+function checkLimits(call: string, options: MapOptions | undefined): RunLimits | undefined {
+  checkOptions(call, options);
+  const timeout = checkTimeout(call, options?.timeout);
+  const signal = checkSignal(call, options?.signal);
+  return timeout === undefined && signal === undefined ? undefined : { call, timeout, signal };
+}
+
 function settleAll(list: WaitList): void {
   for (let waiter = list.shift(); waiter !== null; waiter = list.shift()) waiter.resolve(true);
 }
@@ -333,6 +399,29 @@ export class Group extends BaseGroup {
     const g = new Greenlet<Awaited<T>>(fn as GreenletFunction<any[], Awaited<T>>, ...args);
     this._admit(g);
     return g.start();
+  }
+
+  /**
+   * `spawn` with the options of a waiting spawn, for code written against both groups and pools:
+   * a group never waits, so `timeout` and `blocking` change nothing; a signal aborted already
+   * rejects with its reason and spawns nothing.
+   * @throws {TypeError|RangeError} at the call when `fn` is not a function or an option is bad.
+   * @example
+   * ```ts
+   * const worker = await group.spawnWith({ signal: g }, handle, job); // g: the spawning greenlet
+   * ```
+   */
+  spawnWith<A extends unknown[], T>(options: SpawnOptions | undefined, fn: GreenletFunction<A, T>, ...args: A): Promise<Greenlet<Awaited<T>>> {
+    const call = "Group.spawnWith()";
+    checkOptions(call, options);
+    checkTimeout(call, options?.timeout);
+    const signal = checkSignal(call, options?.signal);
+    checkFunction(call, "fn", fn);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    const g = new Greenlet<Awaited<T>>(fn as GreenletFunction<any[], Awaited<T>>, ...args);
+    this._admit(g);
+    return Promise.resolve(g.start());
   }
 
   /**

@@ -1,3 +1,3 @@
-export { Group, BaseGroup, type GroupJoinOptions, type ImapOptions } from "./group.js";
+export { Group, BaseGroup, type GroupJoinOptions, type ImapOptions, type MapOptions, type SpawnOptions } from "./group.js";
 export { Pool, type PoolAddOptions } from "./pool.js";
 export type { MapFunction, Source } from "./map.js";

@@ -20,6 +20,10 @@
  *   end-of-turn report covers them.
  * - A worker killed by anyone ends the run with its kill exception (a `GreenletExit`): a killed
  *   worker has no result, and a `GreenletExit` in the result array would lie about its type.
+ * - The caller's `signal` and the run's own `timeout` are one registration and one timer per run
+ *   (`run-limits.ts`), armed when the run starts and removed when it stops. They end the run
+ *   through `_abort`, the door a group kill uses: workers are killed with a `GreenletExit`, not
+ *   with the signal's reason, which is the caller's to receive and would make them fail.
  * @module
  */
 import { reportError } from "../core/hub.js";
@@ -27,6 +31,7 @@ import { failArgument } from "../core/validate.js";
 import { addWatcher, type Watcher } from "../core/waitable.js";
 import { Greenlet } from "../greenlet.js";
 import { BaseQueue } from "../queue/base.js";
+import { RunGuard, type RunLimits } from "./run-limits.js";
 import { SlotClaim } from "./slots.js";
 
 /** The reason a run withdraws its pending `get` from a queue source when it stops. */
@@ -145,12 +150,17 @@ export abstract class Run {
   protected maxsize = Infinity;
   private paused = false;
   private resume: (() => void) | null = null;
+  /** The caller's signal and the own timeout, when the call was given either. */
+  private readonly guard: RunGuard | null;
 
   constructor(
     protected readonly host: Host,
     private readonly fn: MapFunction<any, any>,
     private readonly source: Source<unknown>,
-  ) {}
+    limits: RunLimits | undefined,
+  ) {
+    this.guard = limits === undefined ? null : new RunGuard(this, limits);
+  }
 
   /** A worker succeeded. */
   protected abstract onValue(index: number, value: unknown): void;
@@ -164,8 +174,9 @@ export abstract class Run {
   /** The group was killed: end with `reason`. */
   abstract _abort(reason: unknown): void;
 
-  /** Opens the source and starts feeding. */
+  /** Opens the source and starts feeding; an aborted signal stops the run before that. */
   protected open(): void {
+    if (this.guard !== null && !this.guard.arm()) return;
     this.host._runs.add(this);
     const source = this.source as { [Symbol.iterator]?: () => Iterator<unknown>; [Symbol.asyncIterator]?: () => AsyncIterator<unknown> };
     try {
@@ -369,6 +380,7 @@ export abstract class Run {
   protected halt(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.guard?.disarm();
     this.host._runs.delete(this);
     this.stopFeeding();
     this.killWorkersAfter(-1);
@@ -449,8 +461,9 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
     source: Source<unknown>,
     private readonly ordered: boolean,
     maxsize: number,
+    limits: RunLimits | undefined,
   ) {
-    super(host, fn, source);
+    super(host, fn, source, limits);
     this.maxsize = maxsize;
   }
 

@@ -8,12 +8,12 @@
  * bound holds for running code, not just for bookkeeping, even while members are being killed.
  * @module
  */
-import { checkSignal } from "../core/cancel.js";
+import { checkSignal, type SignalLike } from "../core/cancel.js";
 import { checkFunction, checkInteger, checkOptions, checkTimeout } from "../core/validate.js";
 import { WaitList, rejectIfAborted, type Waiter } from "../core/waiter.js";
 import { PoolFullError } from "../errors.js";
 import { Greenlet, type GreenletFunction, type WaitOptions } from "../greenlet.js";
-import { BaseGroup, checkGreenlet, resultOf } from "./group.js";
+import { BaseGroup, checkGreenlet, resultOf, type SpawnOptions } from "./group.js";
 import { SlotClaim } from "./slots.js";
 
 /** Options of {@link Pool.add}. */
@@ -22,14 +22,22 @@ export interface PoolAddOptions extends WaitOptions {
   blocking?: boolean;
 }
 
-/** `Pool.spawn` waiting for a slot: spawns on the grant, so the slot cannot be stolen. */
+function expireSpawn(claim: Waiter<Greenlet<any>>): void {
+  const ms = claim.item as number;
+  claim.reject(new PoolFullError(`Pool.spawnWith(): no slot became free within ${ms} ms`));
+}
+
+/**
+ * `Pool.spawn` waiting for a slot: spawns on the grant, so the slot cannot be stolen. The
+ * greenlet exists only from the grant on, so a claim aborted or timed out before it starts nothing.
+ */
 class SpawnClaim extends SlotClaim<Greenlet<any>> {
   constructor(
     private readonly pool: Pool,
     private readonly fn: GreenletFunction<any[], unknown>,
     private readonly args: unknown[],
   ) {
-    super();
+    super(expireSpawn);
   }
 
   grant(): void {
@@ -80,8 +88,8 @@ class AvailableClaim extends SlotClaim<number> {
  * only as slots free up.
  *
  * `new Pool(0)` admits nothing; `new Pool(Infinity)` behaves as a {@link Group}.
- * Slot waiters are served FIFO: `spawn`, blocking `add`, `waitAvailable` and the feeders of
- * `map`/`imap` share one queue. An aborted or timed-out waiter takes no slot.
+ * Slot waiters are served FIFO: `spawn`/`spawnWith`, blocking `add`, `waitAvailable` and the
+ * feeders of `map`/`imap` share one queue. An aborted or timed-out waiter takes no slot.
  *
  * @example
  * ```ts
@@ -121,9 +129,9 @@ export class Pool extends BaseGroup {
   /**
    * Spawns `fn(g, ...args)` as a member once a slot is free; resolves with the greenlet (started
    * on a later microtask, like `spawn`). Resolves at once while slots are free and nobody is
-   * queued before it. Takes no options: to bound the wait, call
-   * `waitAvailable({ timeout, signal })` first. While a kill of the pool is in progress, the
-   * greenlet it resolves with is already dead (killed before it started).
+   * queued before it. Its trailing arguments are `fn`'s, so it takes no options: to bound the
+   * wait, use {@link spawnWith}. While a kill of the pool is in progress, the greenlet it
+   * resolves with is already dead (killed before it started).
    * @throws {TypeError} at the call when `fn` is not a function.
    * @example
    * ```ts
@@ -133,14 +141,55 @@ export class Pool extends BaseGroup {
    */
   spawn<A extends unknown[], T>(fn: GreenletFunction<A, T>, ...args: A): Promise<Greenlet<Awaited<T>>> {
     checkFunction("Pool.spawn()", "fn", fn);
+    return this.spawnOrQueue(fn, args, undefined, undefined);
+  }
+
+  /**
+   * {@link spawn} with options for the wait for a slot, given first because `spawn`'s trailing
+   * arguments are `fn`'s. Waits in the same FIFO as every other producer. A call that is aborted
+   * or times out while it waits takes no slot and starts nothing: the greenlet is created only
+   * when the slot is granted.
+   *
+   * @throws {TypeError|RangeError} at the call when `fn` is not a function or an option is bad.
+   * @throws rejects with `signal.reason` when the signal aborts (at once if aborted already, even
+   * with a slot free); with `PoolFullError` when its own `timeout` expires first, or at once with
+   * `blocking: false` when no slot is free.
+   * @example
+   * ```ts
+   * const dispatcher = spawn(async (g) => {
+   *   for (;;) await pool.spawnWith({ signal: g }, handle, await inbox.get({ signal: g })); // a kill stops the wait too
+   * });
+   * ```
+   */
+  spawnWith<A extends unknown[], T>(options: SpawnOptions | undefined, fn: GreenletFunction<A, T>, ...args: A): Promise<Greenlet<Awaited<T>>> {
+    const call = "Pool.spawnWith()";
+    checkOptions(call, options);
+    const timeout = checkTimeout(call, options?.timeout);
+    const signal = checkSignal(call, options?.signal);
+    checkFunction(call, "fn", fn);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    if (options?.blocking === false && !this._slotFree()) {
+      return Promise.reject(new PoolFullError("Pool.spawnWith(): no free slot and blocking is false"));
+    }
+    return this.spawnOrQueue(fn, args, timeout, signal);
+  }
+
+  private spawnOrQueue<T>(
+    fn: GreenletFunction<any[], T>,
+    args: unknown[],
+    timeout: number | undefined,
+    signal: SignalLike | undefined,
+  ): Promise<Greenlet<Awaited<T>>> {
     if (this._slotFree()) {
       const g = new Greenlet<Awaited<T>>(fn as GreenletFunction<any[], Awaited<T>>, ...args);
       this._admit(g);
       return Promise.resolve(g.start());
     }
     const claim = new SpawnClaim(this, fn as GreenletFunction<any[], unknown>, args);
+    claim.item = timeout;
     this.waiters.push(claim);
-    return claim.promise;
+    return claim.arm(timeout, signal).promise as Promise<Greenlet<Awaited<T>>>;
   }
 
   /**
