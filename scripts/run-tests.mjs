@@ -15,6 +15,6 @@ const files = only.length > 0
 
 // `--conditions=source` makes `import "greenthread"` (examples, the demo) load src/, not a stale
 // dist/. A per-test timeout makes a hung test fail the run instead of stalling CI.
-const args = ["--import", "tsx", "--conditions=source", "--test", "--test-concurrency=2", "--test-timeout=120000", "--test-reporter=spec", ...files];
+const args = ["--import", "tsx", "--conditions=source", "--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...files];
 const result = spawnSync(process.execPath, args, { stdio: "inherit" });
 process.exit(result.status ?? 1);
