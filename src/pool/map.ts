@@ -18,8 +18,9 @@
  *   items first) is observed at once, and reported to the hub if the iteration ends without
  *   reaching it. Outcomes that arrive after the run stopped are left alone, so the hub's usual
  *   end-of-turn report covers them.
- * - A worker killed by anyone ends the run with its kill exception (a `GreenletExit`): a killed
- *   worker has no result, and a `GreenletExit` in the result array would lie about its type.
+ * - A worker that ended by a `GreenletExit` (killed by anyone, or thrown by the function) ends
+ *   the run with that exit, as its `get()` rejects with it: it has no result, and a
+ *   `GreenletExit` in the result array would lie about its type. Not a failure: never reported.
  * @module
  */
 import { reportError } from "../core/hub.js";
@@ -288,10 +289,10 @@ export abstract class Run {
     this.active--;
     if (this.stopped || worker.index > this.cutoff) return;
     const g = worker.g;
-    if (g.successful()) {
-      const value = g.value;
-      if (g._isAborted() && value === g._abortReason()) this.onFailure(worker.index, value, null, false);
-      else this.onValue(worker.index, value);
+    if (g._exited()) {
+      this.onFailure(worker.index, g.value, null, false);
+    } else if (g.successful()) {
+      this.onValue(worker.index, g.value);
     } else {
       this.onFailure(worker.index, g.exception, g, true); // reading `exception` observes it
     }
