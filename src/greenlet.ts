@@ -137,6 +137,7 @@ const FAILED = 4;
 const OBSERVED = 8;
 const LINKS_SCHEDULED = 16;
 const ONE_ARG = 32;
+const EXITED = 64; // ended by a GreenletExit (a kill, or thrown by the function): no value of type T
 
 function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -161,6 +162,10 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * `start()`/`startLater(ms)`. A greenlet is not thenable: `await g.get()` for its value,
  * `await g.join()` to wait for its end.
  *
+ * `T` is the type of the value. `A` is the type of the arguments, checked against `fn` by the
+ * constructor as `spawn` checks them; it plays no part once the greenlet exists, and any
+ * `Greenlet<T, A>` is a `Greenlet<T>`.
+ *
  * @example
  * ```ts
  * const g = spawn(async (g, url: string) => (await fetch(url, { signal: g.signal })).status, "https://example.com");
@@ -168,7 +173,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * if (!g.ready()) await g.kill();
  * ```
  */
-export class Greenlet<T = unknown> extends CancelScope implements Waitable, Reportable {
+export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelScope implements Waitable, Reportable {
   /** A small sequential integer, unique in this process. */
   readonly id: number;
   // The fields are few on purpose: a greenlet is allocated per task at a million tasks a second,
@@ -182,7 +187,19 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   private watchers: Watcher | Watcher[] | undefined = undefined;
   private extra: Extra | undefined = undefined;
 
-  constructor(fn: GreenletFunction<any[], T>, ...args: unknown[]);
+  // `A` lives on the class because a constructor cannot have type parameters of its own; no
+  // member uses it, which is what makes every Greenlet<T, A> a Greenlet<T>.
+  /**
+   * A greenlet that runs `fn(g, ...args)` once started; the arguments are checked against `fn`'s
+   * parameters, as `spawn` checks them.
+   * @throws {TypeError} when `fn` is not a function.
+   * @example
+   * ```ts
+   * const g = new Greenlet(async (g, ms: number) => sleep(ms, { signal: g }), 100);
+   * g.start();
+   * ```
+   */
+  constructor(fn: GreenletFunction<A, T>, ...args: A);
   constructor(fn: (g: Greenlet<T>, ...args: any[]) => unknown) {
     super();
     checkFunction("new Greenlet()", "fn", fn);
@@ -240,15 +257,18 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     return this._state === DEAD;
   }
 
-  /** True once ended without an exception (a kill with the default `GreenletExit` counts). */
+  /**
+   * True once ended without an exception. A kill with a `GreenletExit` (the default) counts: a
+   * kill is not a failure, though `get()` rejects with the exit, since there is no value.
+   */
   successful(): boolean {
     return this._state === DEAD && (this.flags & FAILED) === 0;
   }
 
   /**
    * What the function returned, or the `GreenletExit` it was killed with (a kill with the default
-   * exception counts as success); undefined while running and after a failure. Use `get()` for a
-   * value typed `T` alone.
+   * exception counts as success); undefined while running and after a failure. `get()` gives a
+   * value typed `T` alone: it rejects with the `GreenletExit` instead.
    */
   get value(): T | GreenletExit | undefined {
     return this._state !== DEAD || (this.flags & FAILED) !== 0 ? undefined : (this.slot as T | GreenletExit);
@@ -346,8 +366,9 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   _finish(ok: boolean, result: unknown): void {
     if (this._state === DEAD) return;
     if (!ok && this.extra?.cancel?.aborted === true) result = unwrapAbort(result, this.extra.cancel.reason);
-    const failed = !ok && !(result instanceof GreenletExit);
-    this.flags = (this.flags & ~STATE) | DEAD | (failed ? FAILED : 0);
+    const exited = !ok && result instanceof GreenletExit;
+    const failed = !ok && !exited;
+    this.flags = (this.flags & ~STATE) | DEAD | (failed ? FAILED : exited ? EXITED : 0);
     this.args = undefined;
     this.slot = result;
     const watchers = this.watchers;
@@ -372,6 +393,11 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     this.flags |= OBSERVED;
   }
 
+  /** @internal Whether it ended by a `GreenletExit`: successful, yet with no value of type `T`. */
+  _exited(): boolean {
+    return (this.flags & EXITED) !== 0;
+  }
+
   /**
    * Waits until the greenlet is dead.
    * @returns true once it is dead (whether it succeeded or failed); false if the own `timeout`
@@ -390,9 +416,25 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
 
   /**
    * The greenlet's value, waiting for it to end if needed. Counts as observing a failure.
-   * @returns the value, or rejects with the greenlet's exception.
+   *
+   * A greenlet that ended by a `GreenletExit` (killed, or the function threw one) has no value:
+   * `get()` rejects with that exit, unchanged, as asyncio's `result()` raises `CancelledError`.
+   * The greenlet still counts as successful (`successful()` is true, `value` is the exit), and the
+   * kill is never reported as a failure. A function that catches the kill and returns `x` ends
+   * with `x`, and `get()` resolves with it.
+   * @returns the value; rejects with the greenlet's exception, or with the `GreenletExit` it was
+   * killed with.
    * @throws rejects with `TimeoutError` on its own timeout or when `block` is false and the greenlet
    * is not ready; with `signal.reason` when the signal aborts.
+   * @example
+   * ```ts
+   * try {
+   *   const n: number = await g.get({ timeout: 1000 });
+   * } catch (error) {
+   *   if (error instanceof GreenletExit) console.log("killed:", error.reason);
+   *   else throw error;
+   * }
+   * ```
    */
   get(options?: GetOptions): Promise<T> {
     checkOptions("Greenlet.get()", options);
@@ -414,7 +456,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
   }
 
   private outcome(): Promise<T> {
-    return (this.flags & FAILED) !== 0 ? Promise.reject(this.slot) : Promise.resolve(this.slot as T);
+    return (this.flags & (FAILED | EXITED)) !== 0 ? Promise.reject(this.slot) : Promise.resolve(this.slot as T);
   }
 
   /**
@@ -536,7 +578,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     this.extra?.cancel?.unsubscribe(target);
   }
 
-  /** @internal Waitable protocol. */
+  /** Waitable protocol. */
   [addWatcher](watcher: Watcher): void {
     if (this._state === DEAD) {
       watcher.notify(this);
@@ -548,7 +590,7 @@ export class Greenlet<T = unknown> extends CancelScope implements Waitable, Repo
     else this.watchers = [watchers, watcher];
   }
 
-  /** @internal Waitable protocol. */
+  /** Waitable protocol. */
   [removeWatcher](watcher: Watcher): void {
     const watchers = this.watchers;
     if (watchers === watcher) this.watchers = undefined;

@@ -251,6 +251,7 @@ const expected: Record<string, string> = {
     "plain:  true true",
     "caught: true stopped cleanly",
     "failed: false shutting down",
+    "plain.get() rejects with the exit: true",
     "a second kill does nothing: true true",
     "killed before it started: true true",
   ),

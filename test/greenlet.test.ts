@@ -365,6 +365,73 @@ describe("kill", () => {
   });
 });
 
+describe("get() on a killed greenlet", () => {
+  test("get() on a killed greenlet rejects with its GreenletExit, while the greenlet counts as successful and nothing is reported", async () => {
+    const reports = await captureReports(async () => {
+      const g = spawn(async (self): Promise<number> => {
+        await sleep(60_000, { signal: self });
+        return 1;
+      });
+      await sleep(0);
+      await g.kill();
+      assert.ok(g.value instanceof GreenletExit);
+      await assert.rejects(g.get(), (e) => e === g.value);
+      assert.equal(g.successful(), true);
+      assert.equal(g.exception, undefined);
+      await nextTurn();
+      await nextTurn();
+    });
+    assert.deepEqual(reports, []);
+  });
+
+  test("a get() waiting when the kill lands rejects with the kill's GreenletExit, unchanged", async () => {
+    const exit = new GreenletExit("session ended");
+    const g = spawn(async (self) => sleep(60_000, { signal: self }));
+    const got = g.get();
+    await sleep(0);
+    await g.kill({ exception: exit });
+    await assert.rejects(got, (e) => e === exit);
+  });
+
+  test("get() on a greenlet killed before it started rejects with the GreenletExit", async () => {
+    const g = spawn(() => 1);
+    await g.kill();
+    await assert.rejects(g.get(), GreenletExit);
+    await assert.rejects(g.get({ block: false }), GreenletExit);
+  });
+
+  test("a function that throws a GreenletExit of its own ends as a kill does: successful, get() rejects with it", async () => {
+    const exit = new GreenletExit("done early");
+    const g = spawn((): number => {
+      throw exit;
+    });
+    await g.join();
+    assert.equal(g.successful(), true);
+    assert.equal(g.value, exit);
+    await assert.rejects(g.get(), (e) => e === exit);
+  });
+
+  test("a function that catches the kill and returns a value: get() resolves with that value", async () => {
+    const g = spawn(async (self) => {
+      try {
+        await sleep(60_000, { signal: self });
+        return "slept";
+      } catch {
+        return "stopped cleanly";
+      }
+    });
+    await sleep(0);
+    await g.kill();
+    assert.equal(await g.get(), "stopped cleanly");
+  });
+
+  test("a function that returns a GreenletExit as its value is not a kill: get() resolves with it", async () => {
+    const exit = new GreenletExit("a value like any other");
+    const g = spawn(() => exit);
+    assert.equal(await g.get(), exit);
+  });
+});
+
 describe("signal", () => {
   test("g.signal is created on first read, and aborts with the kill's reason", async () => {
     let signal: AbortSignal | undefined;

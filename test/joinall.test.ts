@@ -68,6 +68,21 @@ describe("joinall", () => {
       assert.deepEqual(done, [b, ok, a]);
     }, { autojump: true }));
 
+  test("raiseError does not reject for a killed greenlet: a kill is not a failure", async () => {
+    const reports = await captureReports(async () => {
+      const killed = after(60_000, "never");
+      const ok = spawn(() => "ok");
+      await sleep(0);
+      await killed.kill();
+      const done = await joinall([killed, ok], { raiseError: true });
+      assert.deepEqual(done, [killed, ok]);
+      assert.equal(killed.successful(), true);
+      await nextTurn();
+      await nextTurn();
+    });
+    assert.deepEqual(reports, []);
+  });
+
   test("raiseError counts as observing the failure it surfaces", async () => {
     const reports = await captureReports(async () => {
       const g = spawn(() => {

@@ -3,12 +3,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+
+/** Runs tsc in `cwd`; a type error fails with tsc's own report as the message. */
+function typecheck(cwd: string): void {
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd, stdio: "pipe", encoding: "utf8" });
+  } catch (error) {
+    throw new Error(`tsc reported errors:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
+  }
+}
 
 test("npm run build emits dist/ with JavaScript and declarations for every entry point", { timeout: 120_000 }, () => {
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
@@ -16,6 +25,21 @@ test("npm run build emits dist/ with JavaScript and declarations for every entry
     assert.ok(existsSync(join(root, "dist", `${entry}.js`)), `dist/${entry}.js`);
     assert.ok(existsSync(join(root, "dist", `${entry}.d.ts`)), `dist/${entry}.d.ts`);
   }
+});
+
+test("the built declarations leave out the members marked @internal", { timeout: 120_000 }, () => {
+  const internal = /\b(_run|_finish|_kill|_observe|_exited|_admit|_members|reportIfUnobserved|_isAborted|_abortReason|_subscribe)\b/;
+  const declarations = readdirSync(join(root, "dist"), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".d.ts"));
+  assert.ok(declarations.length > 10, "dist/ holds the declarations (the build test runs first)");
+  const leaks = declarations.flatMap((f) =>
+    readFileSync(join(root, "dist", f), "utf8")
+      .split("\n")
+      .filter((line) => internal.test(line))
+      .map((line) => `${f}: ${line.trim()}`),
+  );
+  assert.deepEqual(leaks, []);
 });
 
 test("a consumer outside the repo imports spawn and joinall from the built package, in JavaScript and in TypeScript", { timeout: 120_000 }, () => {
@@ -42,16 +66,31 @@ test("a consumer outside the repo imports spawn and joinall from the built packa
     writeFileSync(
       join(dir, "main.ts"),
       [
-        'import { spawn, joinall, type Greenlet } from "greenthread";',
+        'import { Greenlet, Group, joinall, sleep, spawn } from "greenthread";',
+        'import { BaseNamespace } from "greenthread/socketio";',
         "const g: Greenlet<number> = spawn(async (_g, a: number, b: number) => a + b, 1, 2);",
         "export const all: Promise<Greenlet<number>[]> = joinall([g], { timeout: 10 });",
+        "export const value: Promise<number> = g.get();",
+        "export const made: Greenlet<number> = new Greenlet((_g, a: number) => a * 2, 21);",
+        "// @ts-expect-error the constructor checks the arguments against the function",
+        'new Greenlet((_g, a: number) => a, "x");',
+        "// @ts-expect-error a signal is not any value",
+        "void sleep(1, { signal: 42 });",
+        "void sleep(1, { signal: g });",
+        // The members marked @internal are not in the published declarations.
+        ...["g._run()", "g._finish(true, 1)", "g._kill(undefined)", "g._observe()", "g.reportIfUnobserved()", "g._exited()", "g._isAborted()", "new Group()._members"].flatMap(
+          (line) => ["// @ts-expect-error internal", `${line};`],
+        ),
+        "export class Chat extends BaseNamespace {",
+        "  onHello(name: string) { return this.spawn(async () => name.length); }",
+        "}",
       ].join("\n"),
     );
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", noEmit: true, skipLibCheck: false, types: [] }, files: ["main.ts"] }),
     );
-    execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir, stdio: "pipe" });
+    typecheck(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

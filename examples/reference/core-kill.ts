@@ -1,6 +1,7 @@
 // Reference, core.md: the three outcomes of a kill. The default GreenletExit is a success whose
-// value is the exit; a function that catches the kill ends with its own value; a kill with any
-// other exception fails the greenlet with it.
+// value is the exit (get() rejects with it: there is no value of the function's type); a function
+// that catches the kill ends with its own value; a kill with any other exception fails the
+// greenlet with it.
 import { GreenletExit, sleep, spawn, type Greenlet } from "greenthread";
 
 async function waitForever(g: Greenlet): Promise<string> {
@@ -29,6 +30,7 @@ await failed.kill({ exception: new Error("shutting down") });
 console.log("plain: ", plain.successful(), plain.value instanceof GreenletExit);
 console.log("caught:", caught.successful(), caught.value);
 console.log("failed:", failed.successful(), (failed.exception as Error).message);
+console.log("plain.get() rejects with the exit:", await plain.get().then(() => false, (error: unknown) => error === plain.value));
 console.log("a second kill does nothing:", await plain.kill(), plain.value instanceof GreenletExit);
 
 const never = spawn(waitForever);

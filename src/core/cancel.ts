@@ -17,6 +17,9 @@ export interface AbortTarget {
  * that a greenlet, allocated per task, pays for cancellation only once it is cancelled or waited on.
  */
 export abstract class CancelScope {
+  // Its members are internal and left out of the published declarations; without a private
+  // member there the type would be an empty class, which any value (`{ signal: 42 }`) satisfies.
+  private declare readonly cancelScopeBrand: void;
   /** @internal */
   abstract _isAborted(): boolean;
   /** @internal */

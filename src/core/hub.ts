@@ -83,7 +83,7 @@ export function callHandler<C>(
 
 /** Something whose failure may go unobserved until the end of the turn. */
 export interface Reportable {
-  /** Reports itself if still unobserved. */
+  /** @internal Reports itself if still unobserved. */
   reportIfUnobserved(): void;
 }
 

@@ -71,19 +71,13 @@ function expireFalse(waiter: Waiter<boolean>): void {
 
 function ignore(): void {}
 
-/** Whether `g` ended because it was killed (and did not turn the kill into a value of its own). */
-function wasKilled(g: Greenlet<any>): boolean {
-  return g._isAborted() && g.successful() && g.value === g._abortReason();
-}
-
 /**
- * The outcome of a greenlet as a promise: its value; its exception (observed); or, when it was
- * killed, a rejection with the kill's exception — a killed greenlet has no value to give.
+ * The outcome of a greenlet as a promise, as `g.get()` gives it: its value; its exception
+ * (observed); or, when it was killed, a rejection with the kill's `GreenletExit`.
  */
 export function resultOf<T>(g: Greenlet<T>): Promise<T> {
   g._observe(); // the promise surfaces the failure
-  const settle = (): Promise<T> => (wasKilled(g) ? Promise.reject(g._abortReason()) : g.get());
-  return g.dead ? settle() : g.join().then(settle);
+  return g.get();
 }
 
 /**

@@ -18,8 +18,9 @@
  *   items first) is observed at once, and reported to the hub if the iteration ends without
  *   reaching it. Outcomes that arrive after the run stopped are left alone, so the hub's usual
  *   end-of-turn report covers them.
- * - A worker killed by anyone ends the run with its kill exception (a `GreenletExit`): a killed
- *   worker has no result, and a `GreenletExit` in the result array would lie about its type.
+ * - A worker that ended by a `GreenletExit` (killed by anyone, or thrown by the function) ends
+ *   the run with that exit, as its `get()` rejects with it: it has no result, and a
+ *   `GreenletExit` in the result array would lie about its type. Not a failure: never reported.
  * - The caller's `signal` and the run's own `timeout` are one registration and one timer per run
  *   (`run-limits.ts`), armed when the run starts and removed when it stops. They end the run
  *   through `_abort`, the door a group kill uses: workers are killed with a `GreenletExit`, not
@@ -299,10 +300,10 @@ export abstract class Run {
     this.active--;
     if (this.stopped || worker.index > this.cutoff) return;
     const g = worker.g;
-    if (g.successful()) {
-      const value = g.value;
-      if (g._isAborted() && value === g._abortReason()) this.onFailure(worker.index, value, null, false);
-      else this.onValue(worker.index, value);
+    if (g._exited()) {
+      this.onFailure(worker.index, g.value, null, false);
+    } else if (g.successful()) {
+      this.onValue(worker.index, g.value);
     } else {
       this.onFailure(worker.index, g.exception, g, true); // reading `exception` observes it
     }

@@ -34,8 +34,9 @@ function expireWait(waiter: Waiter<unknown>): void {
  * `wait()`, before or after, sees that outcome. gevent's AsyncResult, the "future" of the library.
  *
  * It is a link target: `g.link(result)` settles it with the greenlet's value or exception when the
- * greenlet ends (a greenlet killed with the default `GreenletExit` counts as successful, so the
- * result gets the exit as its value). It is also a waitable, ready once settled.
+ * greenlet ends. A greenlet killed with a `GreenletExit` has no value: the result is settled with
+ * the exit as its exception, so `result.get()` rejects with it, as `g.get()` does. It is also a
+ * waitable, ready once settled.
  *
  * @example
  * ```ts
@@ -179,21 +180,23 @@ export class AsyncResult<T = unknown> implements Waitable, LinkTarget {
 
   /**
    * Link target: `g.link(result)` calls this when `g` ends, settling the result with the
-   * greenlet's value or exception. A result settled already makes the link fail with the
+   * greenlet's value or exception, or with its `GreenletExit` as the exception when it was killed
+   * (what `g.get()` would give). A result settled already makes the link fail with the
    * `TypeError` of a second settle, which the hub reports as a failed link.
    */
   [linkTarget](g: Greenlet<any>): void {
-    if (g.successful()) this.set(g.value as T);
+    if (g._exited()) this.setException(g.value);
+    else if (g.successful()) this.set(g.value as T);
     else this.setException(g.exception);
   }
 
-  /** @internal Waitable protocol: notified at once when settled, else when it settles. */
+  /** Waitable protocol: notified at once when settled, else when it settles. */
   [addWatcher](watcher: Watcher): void {
     if (this.state !== PENDING) watcher.notify(this);
     else this.watchers.add(watcher);
   }
 
-  /** @internal Waitable protocol. */
+  /** Waitable protocol. */
   [removeWatcher](watcher: Watcher): void {
     this.watchers.remove(watcher);
   }

@@ -114,13 +114,13 @@ export class Event implements Waitable {
     return waiters.own(expireFalse, undefined, timeout, signal);
   }
 
-  /** @internal Waitable protocol: notified at once when set, else at the next `set()`. */
+  /** Waitable protocol: notified at once when set, else at the next `set()`. */
   [addWatcher](watcher: Watcher): void {
     if (this.flag) watcher.notify(this);
     else this.watchers.add(watcher);
   }
 
-  /** @internal Waitable protocol. */
+  /** Waitable protocol. */
   [removeWatcher](watcher: Watcher): void {
     this.watchers.remove(watcher);
   }

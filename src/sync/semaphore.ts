@@ -260,13 +260,13 @@ export class Semaphore implements Waitable {
     }
   }
 
-  /** @internal Waitable protocol: notified at once while a slot is free, else when one frees up. */
+  /** Waitable protocol: notified at once while a slot is free, else when one frees up. */
   [addWatcher](watcher: Watcher): void {
     if (this.free > 0) watcher.notify(this);
     else this.watchers.add(watcher);
   }
 
-  /** @internal Waitable protocol. */
+  /** Waitable protocol. */
   [removeWatcher](watcher: Watcher): void {
     this.watchers.remove(watcher);
   }

@@ -172,6 +172,17 @@ describe("map", () => {
     await assert.rejects(mapped, GreenletExit);
     await group.join();
   });
+
+  test("a worker that throws a GreenletExit of its own rejects the map with it: the array never holds an exit", async () => {
+    const exit = new GreenletExit("gave up");
+    const group = new Group();
+    const mapped = group.map((_g, x: number) => {
+      if (x === 2) throw exit;
+      return x;
+    }, [1, 2, 3]);
+    await assert.rejects(mapped, (e) => e === exit);
+    await group.join();
+  });
 });
 
 describe("imap and imapUnordered", () => {
@@ -338,6 +349,24 @@ describe("imap and imapUnordered", () => {
     await pool.join();
     await nextTurn();
     assert.equal(closed, true);
+  });
+
+  test("imap and imapUnordered throw the GreenletExit of a worker killed by someone else, in its place", async () => {
+    for (const ordered of [true, false]) {
+      const group = new Group();
+      const fn = async (g: Greenlet<number>, ms: number): Promise<number> => {
+        if (ms === 0) return 0;
+        await sleep(ms, { signal: g });
+        return ms;
+      };
+      const it = ordered ? group.imap(fn, [0, 10_000]) : group.imapUnordered(fn, [0, 10_000]);
+      assert.deepEqual(await it.next(), { done: false, value: 0 });
+      const [worker] = [...group];
+      const exit = new GreenletExit("not needed");
+      await worker!.kill({ exception: exit });
+      await assert.rejects(it.next(), (e) => e === exit, ordered ? "imap" : "imapUnordered");
+      assert.deepEqual(await it.next(), { done: true, value: undefined });
+    }
   });
 
   test("killing the group makes the pending next() of an imap reject with the kill's exception", async () => {

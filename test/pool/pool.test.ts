@@ -131,6 +131,21 @@ describe("capacity and spawn", () => {
     gate.resolve();
     assert.equal(await applied, 42);
   });
+
+  test("apply rejects with the GreenletExit of a greenlet that was killed or threw one of its own", async () => {
+    const pool = new Pool(2);
+    const applied = pool.apply((g) => sleep(10_000, { signal: g }));
+    await nextTurn();
+    await pool.kill();
+    await assert.rejects(applied, GreenletExit);
+    const exit = new GreenletExit("quit");
+    await assert.rejects(
+      pool.apply((): number => {
+        throw exit;
+      }),
+      (e) => e === exit,
+    );
+  });
 });
 
 describe("add", () => {

@@ -94,6 +94,22 @@ test("a client disconnect() reaps the session's greenlets with the reason, each 
   await teardown(s);
 });
 
+test("get() on a reaped session greenlet rejects with the GreenletExit of the disconnect; the greenlet is successful, onError hears nothing", async () => {
+  const s = await scenario();
+  const reaped = [...s.instances[0]!.greenlets];
+  const gets = reaped.map((g) => g.get().then(() => "resolved", (error: unknown) => error));
+  s.client.disconnect();
+  await expectReaped(s, "client namespace disconnect");
+  const outcomes = await Promise.all(gets);
+  for (const [i, g] of reaped.entries()) {
+    assert.equal(g.successful(), true);
+    assert.ok(outcomes[i] instanceof GreenletExit);
+    assert.equal(outcomes[i], g.value);
+    assert.equal((outcomes[i] as GreenletExit).reason, "client namespace disconnect");
+  }
+  await teardown(s);
+});
+
 test("a transport close (the client's engine closes) reaps with 'transport close'", async () => {
   const s = await scenario();
   s.client.io.engine.close();

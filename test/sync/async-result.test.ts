@@ -204,17 +204,23 @@ test("g.link(result) settles the result with the greenlet's exception, which cou
   }
 });
 
-test("g.link(result) on a greenlet killed with the default GreenletExit gives the exit as the value", async () => {
-  const result = new AsyncResult<unknown>();
-  const g = spawn(async (g) => {
+test("g.link(result) on a killed greenlet settles the result with the GreenletExit as its exception: get() rejects with it, as g.get() does", async () => {
+  const result = new AsyncResult<number>();
+  const g = spawn(async (g): Promise<number> => {
     await result.wait({ signal: g });
+    return 1;
   });
   g.link(result);
   await turn();
   await g.kill();
-  const value = await result.get();
-  assert.ok(value instanceof GreenletExit);
-  assert.equal(result.successful(), true);
+  await turn();
+  assert.equal(g.successful(), true);
+  assert.ok(g.value instanceof GreenletExit);
+  await assert.rejects(result.get(), (e) => e === g.value);
+  assert.equal(result.successful(), false);
+  assert.equal(result.exception, g.value);
+  assert.equal(result.value, undefined);
+  assert.equal(await result.wait(), undefined);
 });
 
 test("linking a greenlet to a result settled already reports the second settle as a failed link", async () => {
