@@ -117,7 +117,7 @@ export class Session implements OwnerEvents, Backlogged {
   readonly acl: Acl;
   readonly owner: GreenletOwner;
   readonly limits: EventLimits | null;
-  /** Events held back behind an async validation (see events.ts); null when none are. */
+  /** @internal Events held back behind an async validation (see events.ts); null when none are. */
   order: Ring<Pending> | null = null;
   /** Handlers holding a concurrency slot under a `handlerTimeout`: each ends its slot's timer. */
   slots: Set<() => void> | null = null;
