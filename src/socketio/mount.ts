@@ -11,10 +11,9 @@ import type { Greenlet, GreenletFunction } from "../greenlet.js";
 import { classInfo, type ClassInfo } from "./classinfo.js";
 import { StragglerError } from "./errors.js";
 import { GreenletOwner, type Counters, type OwnerEvents } from "./greenlets.js";
-import type { RateLimit } from "./limits.js";
 import type { NamespaceClass } from "./namespace.js";
-import { checkMountOptions, sessionOptions, type AppSettings, type SessionOptions } from "./options.js";
-import { callErrorHandler, type SocketErrorHandler } from "./report.js";
+import { checkMountOptions, sessionOptions, type AppSettings, type MountOptions, type SessionOptions } from "./options.js";
+import { callErrorHandler } from "./report.js";
 import { Session, type SessionHost } from "./session.js";
 
 const debug = createDebug("greenthread:socketio");
@@ -30,47 +29,7 @@ const debug = createDebug("greenthread:socketio");
  */
 export const SHUTTING_DOWN = "server shutting down";
 
-/**
- * Options of {@link mount}. `graceMs`, `concurrency`, `rateLimit`, `handlerTimeout` and `maxQueued`
- * can also be set per class, as static fields of the same names, which win over these.
- */
-export interface MountOptions {
-  /** Milliseconds a session's greenlets get to finish after their kill before they are stragglers. Default 5000. */
-  graceMs?: number;
-  /** Handlers running at once per session (an integer ≥ 1, or Infinity); the rest wait in arrival order. Default: no limit. */
-  concurrency?: number;
-  /** Events admitted per session per window; the rest are refused with `RateLimitError`. Default: no limit. */
-  rateLimit?: RateLimit;
-  /**
-   * Milliseconds a handler running under a `concurrency` limit may hold its slot; then its ack
-   * settles with `HandlerTimeoutError`, `onError` hears of it and the next event gets the slot.
-   * `Infinity`: never. Default 30,000.
-   */
-  handlerTimeout?: number;
-  /**
-   * Events a session may hold that have not started (behind an async `initialize()`, over the
-   * per-turn budget, or waiting for a `concurrency` slot); beyond it each is refused with
-   * `BacklogFullError`. An integer ≥ 0, or Infinity. Default 1,000.
-   */
-  maxQueued?: number;
-  /**
-   * Events one session may start per event-loop turn before the rest wait for a fair share
-   * (round-robin with the other busy sessions, one share per turn), so one flooding client cannot
-   * starve the others. An integer ≥ 1, or Infinity. Default 256.
-   */
-  eventsPerTurn?: number;
-  /**
-   * A client refused more than `intervalCap` events (any refusal: invalid name, unknown event,
-   * access denied, invalid payload, rate limit, full backlog) within `interval` ms is disconnected,
-   * its connection closed, with the reason `"too many refused events"`. `false`: never.
-   * Default `{ intervalCap: 100, interval: 10_000 }`.
-   */
-  refusalLimit?: RateLimit | false;
-  /** Show every handler error's name and message to the client, not only `ClientError`s. Default false. */
-  exposeErrors?: boolean;
-  /** Receives what the operator must see (see `SocketErrorContext`). Default: one line on stderr. */
-  onError?: SocketErrorHandler;
-}
+export type { MountOptions };
 
 /**
  * What {@link MountedApp.stats} returns: the app's counts on this node, or one mounted namespace's.

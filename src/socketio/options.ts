@@ -22,6 +22,48 @@ export interface ClassSettings {
   maxQueued?: number;
 }
 
+/**
+ * Options of `mount()`. `graceMs`, `concurrency`, `rateLimit`, `handlerTimeout` and `maxQueued`
+ * can also be set per class, as static fields of the same names, which win over these.
+ */
+export interface MountOptions {
+  /** Milliseconds a session's greenlets get to finish after their kill before they are stragglers. Default 5000. */
+  graceMs?: number;
+  /** Handlers running at once per session (an integer ≥ 1, or Infinity); the rest wait in arrival order. Default: no limit. */
+  concurrency?: number;
+  /** Events admitted per session per window; the rest are refused with `RateLimitError`. Default: no limit. */
+  rateLimit?: RateLimit;
+  /**
+   * Milliseconds a handler running under a `concurrency` limit may hold its slot; then its ack
+   * settles with `HandlerTimeoutError`, `onError` hears of it and the next event gets the slot.
+   * `Infinity`: never. Default 30,000.
+   */
+  handlerTimeout?: number;
+  /**
+   * Events a session may hold that have not started (behind an async `initialize()`, over the
+   * per-turn budget, or waiting for a `concurrency` slot); beyond it each is refused with
+   * `BacklogFullError`. An integer ≥ 0, or Infinity. Default 1,000.
+   */
+  maxQueued?: number;
+  /**
+   * Events one session may start per event-loop turn before the rest wait for a fair share
+   * (round-robin with the other busy sessions, one share per turn), so one flooding client cannot
+   * starve the others. An integer ≥ 1, or Infinity. Default 256.
+   */
+  eventsPerTurn?: number;
+  /**
+   * A client refused more than `intervalCap` events (any refusal: invalid name, unknown event,
+   * access denied, invalid payload, rate limit, full backlog) within `interval` ms is disconnected,
+   * its connection closed, with the reason `"too many refused events"`. `false`: never.
+   * Default `{ intervalCap: 100, interval: 10_000 }`.
+   */
+  refusalLimit?: RateLimit | false;
+  /** Show every handler error's name and message to the client, not only `ClientError`s. Default false. */
+  exposeErrors?: boolean;
+  /** Receives what the operator must see (see `SocketErrorContext`). Default: one line on stderr. */
+  onError?: SocketErrorHandler;
+}
+
 /** The defaults, stated once (the reference page lists them). */
 export const DEFAULTS = {
   graceMs: 5000,
@@ -81,17 +123,7 @@ export function checkClassSettings(call: string, where: string, source: ClassSet
 }
 
 /** The options of `mount()` as the app keeps them. */
-export function checkMountOptions(options: {
-  graceMs?: number;
-  concurrency?: number;
-  rateLimit?: RateLimit;
-  handlerTimeout?: number;
-  maxQueued?: number;
-  eventsPerTurn?: number;
-  refusalLimit?: RateLimit | false;
-  exposeErrors?: boolean;
-  onError?: SocketErrorHandler;
-} | undefined): AppSettings {
+export function checkMountOptions(options: MountOptions | undefined): AppSettings {
   checkOptions("mount()", options);
   const own = checkClassSettings("mount()", "options", options ?? {});
   const eventsPerTurn =

@@ -6,24 +6,19 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { sleep } from "../../src/index.js";
 import { BaseNamespace, mount } from "../../src/socketio/index.js";
-import { errorReports, signal, startServer, type TestServer } from "./harness.js";
+import { errorReports, signal, startServer, appsToClose, type TestServer } from "./harness.js";
 
 let server: TestServer;
-const apps: { close(): Promise<void> }[] = [];
+const { mounted, closeAll } = appsToClose();
 
 before(async () => {
   server = await startServer();
 });
 
 after(async () => {
-  await Promise.all(apps.map((app) => app.close()));
+  await closeAll();
   await server.close();
 });
-
-function mounted<A extends { close(): Promise<void> }>(app: A): A {
-  apps.push(app);
-  return app;
-}
 
 const errorOf = (ack: unknown): unknown => (ack as { error?: unknown }).error ?? ack;
 

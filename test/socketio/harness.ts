@@ -102,3 +102,17 @@ export function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) =
   };
   return result;
 }
+
+/** Apps a test file mounts as it goes, closed together in its `after`. */
+export function appsToClose(): { mounted<A extends { close(): Promise<void> }>(app: A): A; closeAll(): Promise<void> } {
+  const apps: { close(): Promise<void> }[] = [];
+  return {
+    mounted(app) {
+      apps.push(app);
+      return app;
+    },
+    closeAll: async () => {
+      await Promise.all(apps.map((app) => app.close()));
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BaseNamespace, TOO_MANY_REFUSALS, mount } from "../../src/socketio/index.js";
 import { VirtualClock } from "../../src/testing/index.js";
-import { errorReports, nextEvent, recordOnError, signal, startServer, type TestServer } from "./harness.js";
+import { errorReports, nextEvent, recordOnError, signal, startServer, appsToClose, type TestServer } from "./harness.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -55,21 +55,16 @@ test("with exposeErrors, handlers that rethrow client objects whose String() thr
 });
 
 let server: TestServer;
-const apps: { close(): Promise<void> }[] = [];
+const { mounted, closeAll } = appsToClose();
 
 before(async () => {
   server = await startServer();
 });
 
 after(async () => {
-  await Promise.all(apps.map((app) => app.close()));
+  await closeAll();
   await server.close();
 });
-
-function mounted<A extends { close(): Promise<void> }>(app: A): A {
-  apps.push(app);
-  return app;
-}
 
 const errorName = (ack: unknown): unknown => (ack as { error?: { name: string } }).error?.name ?? ack;
 
