@@ -26,11 +26,49 @@ export interface Clock {
   yieldTurn(callback: () => void): void;
 }
 
-/** The wall clock: Node's timers and `performance.now()`. */
+/**
+ * The longest delay one Node timer holds (2^31−1 ms, about 24.8 days). Node fires a longer one
+ * after 1 ms and prints a `TimeoutOverflowWarning`.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type NodeTimer = ReturnType<typeof setTimeout>;
+
+/**
+ * A delay longer than one Node timer can hold, as a chain of legs: full-length legs while more
+ * than one is left, then the remainder. One leg is armed at a time and `leg` is always the
+ * pending one, so a single `clearTimeout(leg)` cancels the whole chain wherever it is.
+ */
+class ChainedTimer<A> {
+  leg: NodeTimer;
+
+  constructor(
+    readonly callback: (arg: A) => void,
+    public remaining: number,
+    readonly arg: A,
+  ) {
+    this.leg = setTimeout(nextLeg, MAX_TIMER_MS, this);
+    this.remaining -= MAX_TIMER_MS;
+  }
+}
+
+function nextLeg(timer: ChainedTimer<unknown>): void {
+  if (timer.remaining > MAX_TIMER_MS) {
+    timer.remaining -= MAX_TIMER_MS;
+    timer.leg = setTimeout(nextLeg, MAX_TIMER_MS, timer);
+  } else {
+    timer.leg = setTimeout(timer.callback, timer.remaining, timer.arg);
+  }
+}
+
+/**
+ * The wall clock: Node's timers and `performance.now()`. A delay past 2^31−1 ms is waited in
+ * full (Node alone would fire it after 1 ms); shorter ones are one plain `setTimeout`.
+ */
 export const realClock: Clock = {
   now: () => performance.now(),
-  setTimer: (callback, ms, arg) => setTimeout(callback, ms, arg),
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimer: (callback, ms, arg) => (ms > MAX_TIMER_MS ? new ChainedTimer(callback, ms, arg) : setTimeout(callback, ms, arg)),
+  clearTimer: (handle) => clearTimeout(handle instanceof ChainedTimer ? handle.leg : (handle as NodeTimer)),
   yieldTurn: (callback) => void setImmediate(callback),
 };
 

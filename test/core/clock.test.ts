@@ -1,0 +1,129 @@
+// The real clock: delays past what one Node timer holds (2^31−1 ms) are chained, not clamped.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sleep, withTimeout, Event } from "../../src/index.js";
+import { realClock } from "../../src/testing/index.js";
+import { captureWarnings } from "../helpers.js";
+
+const MAX = 2 ** 31 - 1;
+
+interface Armed {
+  callback: (arg: unknown) => void;
+  ms: number;
+  arg: unknown;
+  id: number;
+}
+
+/**
+ * Runs `body` with the global setTimeout/clearTimeout replaced by recorders (the real clock looks
+ * them up at each call), so the legs of a chain can be inspected and fired by hand.
+ */
+function withFakeTimers(body: (armed: Armed[], cleared: unknown[]) => void): void {
+  const armed: Armed[] = [];
+  const cleared: unknown[] = [];
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  globalThis.setTimeout = ((callback: (arg: unknown) => void, ms: number, arg: unknown) => {
+    const entry = { callback, ms, arg, id: armed.length };
+    armed.push(entry);
+    return entry;
+  }) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = ((handle: unknown) => void cleared.push(handle)) as typeof clearTimeout;
+  try {
+    body(armed, cleared);
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+}
+
+/** Fires the leg armed last, as Node would when its delay has passed. */
+function fire(armed: Armed[]): void {
+  const leg = armed.at(-1)!;
+  leg.callback(leg.arg);
+}
+
+test("realClock arms a delay up to 2^31−1 ms as one plain setTimeout", () => {
+  withFakeTimers((armed, cleared) => {
+    const handle = realClock.setTimer(() => {}, MAX, "x");
+    assert.equal(armed.length, 1);
+    assert.equal(armed[0]!.ms, MAX);
+    assert.equal(armed[0]!.arg, "x");
+    assert.equal(handle, armed[0], "the handle is Node's own timer");
+    realClock.clearTimer(handle);
+    assert.deepEqual(cleared, [armed[0]]);
+  });
+});
+
+test("realClock chains a delay of 2^31 + 5 ms: a leg of 2^31−1 ms, then one of 6 ms, then the callback", () => {
+  withFakeTimers((armed) => {
+    const calls: unknown[] = [];
+    realClock.setTimer((arg) => calls.push(arg), 2 ** 31 + 5, "done");
+    assert.deepEqual(armed.map((a) => a.ms), [MAX]);
+    fire(armed);
+    assert.deepEqual(armed.map((a) => a.ms), [MAX, 6]);
+    assert.deepEqual(calls, [], "the callback waits for the last leg");
+    fire(armed);
+    assert.deepEqual(calls, ["done"]);
+    assert.equal(armed.length, 2, "nothing is armed after the last leg");
+  });
+});
+
+test("realClock chains as many full legs as a delay needs: 3 × (2^31−1) + 1 ms takes four legs", () => {
+  withFakeTimers((armed) => {
+    let fired = 0;
+    realClock.setTimer(() => fired++, 3 * MAX + 1, undefined);
+    for (let i = 0; i < 3; i++) fire(armed);
+    assert.deepEqual(armed.map((a) => a.ms), [MAX, MAX, MAX, 1]);
+    assert.equal(fired, 0);
+    fire(armed);
+    assert.equal(fired, 1);
+  });
+});
+
+test("clearTimer cancels a chained timer on whichever leg is pending", () => {
+  withFakeTimers((armed, cleared) => {
+    const first = realClock.setTimer(() => {}, 2 ** 31 + 5, undefined);
+    realClock.clearTimer(first);
+    assert.deepEqual(cleared, [armed[0]], "the first leg is cleared");
+
+    const second = realClock.setTimer(() => {}, 2 ** 31 + 5, undefined);
+    fire(armed);
+    realClock.clearTimer(second);
+    assert.deepEqual(cleared, [armed[0], armed[2]], "the second leg is cleared, not the spent first one");
+  });
+});
+
+test("sleep(2 ** 31) waits: it is still pending after a shorter real timer, and Node prints no TimeoutOverflowWarning", async () => {
+  const warnings = await captureWarnings(async () => {
+    const controller = new AbortController();
+    let settled = "";
+    const long = sleep(2 ** 31, { signal: controller.signal }).then(
+      () => (settled = "resolved"),
+      () => (settled = "aborted"),
+    );
+    // Node would clamp the delay to 1 ms; a 5 ms timer armed after it fires after that one would.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(settled, "", "sleep(2 ** 31) returned early");
+    controller.abort();
+    await long;
+    assert.equal(settled, "aborted");
+  });
+  assert.deepEqual(warnings.map((w) => w.name), []);
+});
+
+test("a timeout option past 2^31−1 ms does not expire early either", async () => {
+  const warnings = await captureWarnings(async () => {
+    const event = new Event();
+    let outcome: unknown = "pending";
+    const waiting = event.wait({ timeout: 2 ** 32 }).then((v) => (outcome = v));
+    const bounded = withTimeout(2 ** 31 + 1, () => event.wait()).then((v) => v);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(outcome, "pending", "the 2^32 ms timeout fired early");
+    event.set();
+    await waiting;
+    assert.equal(outcome, true);
+    assert.equal(await bounded, true);
+  });
+  assert.deepEqual(warnings.map((w) => w.name), []);
+});
