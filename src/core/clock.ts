@@ -39,20 +39,20 @@ type NodeTimer = ReturnType<typeof setTimeout>;
  * than one is left, then the remainder. One leg is armed at a time and `leg` is always the
  * pending one, so a single `clearTimeout(leg)` cancels the whole chain wherever it is.
  */
-class ChainedTimer<A> {
+class ChainedTimer {
   leg: NodeTimer;
 
   constructor(
-    readonly callback: (arg: A) => void,
+    readonly callback: (arg: any) => void,
     public remaining: number,
-    readonly arg: A,
+    readonly arg: unknown,
   ) {
     this.leg = setTimeout(nextLeg, MAX_TIMER_MS, this);
     this.remaining -= MAX_TIMER_MS;
   }
 }
 
-function nextLeg(timer: ChainedTimer<unknown>): void {
+function nextLeg(timer: ChainedTimer): void {
   if (timer.remaining > MAX_TIMER_MS) {
     timer.remaining -= MAX_TIMER_MS;
     timer.leg = setTimeout(nextLeg, MAX_TIMER_MS, timer);

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { getClock, sleep, withTimeout } from "../../src/index.js";
+import { Event, getClock, sleep, spawn, withTimeout } from "../../src/index.js";
 import { VirtualClock, installVirtualClock, realClock } from "../../src/testing/index.js";
 
 describe("VirtualClock", () => {
@@ -93,5 +93,145 @@ describe("VirtualClock", () => {
     } finally {
       clock.uninstall();
     }
+  });
+
+  test("a huge duration wakes exactly at its virtual time: sleep(2 ** 33) under autojump", async () => {
+    const clock = installVirtualClock({ autojump: true });
+    try {
+      let wokeAt = -1;
+      await sleep(2 ** 33).then(() => (wokeAt = clock.now()));
+      assert.equal(wokeAt, 2 ** 33);
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  test("a huge duration does not fire one millisecond early under advance()", async () => {
+    const clock = installVirtualClock();
+    try {
+      let woke = false;
+      void sleep(2 ** 33).then(() => (woke = true));
+      await clock.advance(2 ** 33 - 1);
+      assert.equal(woke, false);
+      await clock.advance(1);
+      assert.equal(woke, true);
+      assert.equal(clock.now(), 2 ** 33);
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  test("clearTimer takes the timer out of the heap: 100,000 waits with a 60 s timeout that settle early leave nothing", async () => {
+    const clock = installVirtualClock();
+    try {
+      const heap = (clock as unknown as { heap: unknown[] }).heap;
+      const event = new Event();
+      const waits: Promise<boolean>[] = [];
+      for (let i = 0; i < 100_000; i++) waits.push(event.wait({ timeout: 60_000 }));
+      assert.equal(clock.pendingTimers, 100_000);
+      event.set();
+      assert.deepEqual(new Set(await Promise.all(waits)), new Set([true]));
+      assert.equal(clock.pendingTimers, 0);
+      assert.equal(heap.length, 0, "no cleared timer (nor the waiter it holds) stays in the heap");
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  test("timers cleared from anywhere in the heap leave the rest firing in (deadline, arming) order", async () => {
+    const clock = installVirtualClock();
+    try {
+      let seed = 12345;
+      const random = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const fired: number[] = [];
+      const armed: { id: number; deadline: number; handle: unknown }[] = [];
+      for (let id = 0; id < 2000; id++) {
+        const deadline = random(500);
+        armed.push({ id, deadline, handle: clock.setTimer((n: number) => fired.push(n), deadline, id) });
+      }
+      const kept = armed.filter((t) => {
+        if (random(2) === 0) return true;
+        clock.clearTimer(t.handle);
+        clock.clearTimer(t.handle); // twice is harmless
+        return false;
+      });
+      assert.equal(clock.pendingTimers, kept.length);
+      new VirtualClock().clearTimer(kept[0]!.handle); // another clock's handle is ignored
+      assert.equal(clock.pendingTimers, kept.length);
+      await clock.runAll();
+      const expected = kept.sort((a, b) => a.deadline - b.deadline || a.id - b.id).map((t) => t.id);
+      assert.deepEqual(fired, expected);
+      assert.equal(clock.pendingTimers, 0);
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  test("autojump cannot be starved by a sleep(0) poller: a 10 ms timeout fires at virtual 10 ms after maxYieldTurns turns", async () => {
+    const clock = installVirtualClock({ autojump: true });
+    try {
+      const event = new Event();
+      let polls = 0;
+      let done = false;
+      const poller = spawn(async () => {
+        while (!done) {
+          polls++;
+          await sleep(0);
+        }
+      });
+      let firedAt = -1;
+      let pollsAtTimeout = -1;
+      const outcome = await event.wait({ timeout: 10 }).then((v) => {
+        firedAt = clock.now();
+        pollsAtTimeout = polls;
+        done = true;
+        return v;
+      });
+      await poller.join();
+      assert.equal(outcome, false);
+      assert.equal(firedAt, 10);
+      // The clock let 1000 turns that saw a yield pass (the default maxYieldTurns), then jumped on
+      // the next: the poller's first poll came before the first of them.
+      assert.equal(pollsAtTimeout, 1001);
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  test("maxYieldTurns bounds how long yielding holds the clock: with 5, each deadline fires after five turns of polling", async () => {
+    const clock = installVirtualClock({ autojump: true, maxYieldTurns: 5 });
+    try {
+      let polls = 0;
+      let done = false;
+      const poller = (async () => {
+        while (!done) {
+          polls++;
+          await sleep(0);
+        }
+      })();
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const before = polls;
+        await sleep(1);
+        seen.push(polls - before);
+      }
+      done = true;
+      await poller;
+      assert.equal(clock.now(), 3);
+      assert.deepEqual(seen, [6, 6, 6], "five held turns, then the jump, for each deadline");
+    } finally {
+      clock.uninstall();
+    }
+  });
+
+  test("new VirtualClock rejects a maxYieldTurns that is not an integer ≥ 0", () => {
+    assert.throws(() => new VirtualClock({ maxYieldTurns: -1 }), {
+      name: "RangeError",
+      message: /^new VirtualClock\(\): expected options\.maxYieldTurns to be an integer ≥ 0, got -1/,
+    });
+    assert.throws(() => new VirtualClock({ maxYieldTurns: "5" as unknown as number }), { name: "TypeError" });
   });
 });
