@@ -5,6 +5,7 @@ import { z } from "zod";
 import { sleep } from "../../src/index.js";
 import { BaseNamespace, mount, type MountedApp } from "../../src/socketio/index.js";
 import { signal, startServer, type TestServer } from "./harness.js";
+import { withVirtualClock } from "../helpers.js";
 
 const log: string[] = [];
 type Gate = ReturnType<typeof signal<void>>;
@@ -173,5 +174,38 @@ test("mount() validates concurrency and rateLimit", () => {
   });
   assert.throws(() => mount(server.io, { "/c3": Worker }, { rateLimit: 5 as unknown as { intervalCap: number; interval: number } }), {
     name: "TypeError",
+  });
+});
+
+test("rate-limit windows run on the library clock: under a VirtualClock a 60 s window recovers when the clock advances, with no real waiting", async () => {
+  class Clocked extends BaseNamespace {
+    static override acl = ["ping", "burst"];
+    static override rateLimits = { burst: { intervalCap: 1, interval: 120_000 } };
+    onPing() {
+      return "pong";
+    }
+    onBurst() {
+      return "burst";
+    }
+  }
+  const name = (ack: unknown) => (ack as { error?: { name: string } }).error?.name ?? ack;
+  await withVirtualClock(async (clock) => {
+    const app = mount(server.io, { "/clocked": Clocked }, { rateLimit: { intervalCap: 2, interval: 60_000 } });
+    const client = await server.connect("/clocked");
+    try {
+      assert.equal(await client.emitWithAck("ping"), "pong");
+      assert.equal(await client.emitWithAck("burst"), "burst");
+      assert.equal(name(await client.emitWithAck("ping")), "RateLimitError", "the session-wide window is spent");
+      await clock.advance(59_999);
+      assert.equal(name(await client.emitWithAck("ping")), "RateLimitError", "one virtual ms before the window ends");
+      await clock.advance(1);
+      assert.equal(await client.emitWithAck("ping"), "pong", "the session-wide window recovered");
+      assert.equal(name(await client.emitWithAck("burst")), "RateLimitError", "the per-event 120 s window has not");
+      await clock.advance(120_000);
+      assert.equal(await client.emitWithAck("burst"), "burst");
+    } finally {
+      client.disconnect();
+      await app.close();
+    }
   });
 });
