@@ -2,7 +2,7 @@
  * Deadlines: the `Timeout` object and the `withTimeout` block.
  * @module
  */
-import { CancelScope, CancelState, abortReason, checkSignal, isAborted, type AbortTarget } from "./core/cancel.js";
+import { CancelScope, CancelState, abortReason, checkSignal, isAborted, subscribe, unsubscribe, type AbortTarget } from "./core/cancel.js";
 import { getClock, type Clock, type TimerHandle } from "./core/clock.js";
 import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
@@ -202,23 +202,18 @@ export function withTimeout<T, U>(
     const clock = getClock();
     const controller = new AbortController();
     let settled = false;
-    const outerTimeout = outer instanceof CancelScope ? undefined : outer;
-    const onOuterAbort = {
+    const onOuterAbort: AbortTarget = {
       abort(reason: unknown): void {
         if (settled) return;
         settle();
         controller.abort(reason);
         reject(reason);
       },
-      handleEvent(): void {
-        this.abort(outerTimeout!.reason);
-      },
     };
     const settle = (): void => {
       settled = true;
       clock.clearTimer(timer);
-      if (outer instanceof CancelScope) outer._unsubscribe(onOuterAbort);
-      else outer?.removeEventListener("abort", onOuterAbort);
+      if (outer !== undefined) unsubscribe(outer, onOuterAbort);
     };
     const timer = clock.setTimer(
       () => {
@@ -232,8 +227,7 @@ export function withTimeout<T, U>(
       ms,
       undefined,
     );
-    if (outer instanceof CancelScope) outer._subscribe(onOuterAbort);
-    else outer?.addEventListener("abort", onOuterAbort);
+    if (outer !== undefined) subscribe(outer, onOuterAbort);
 
     let result: T | PromiseLike<T>;
     try {

@@ -5,13 +5,14 @@
  *
  * - a wait settles exactly once; whatever settles it first (hand-off, own timeout, abort) wins;
  * - settling detaches everything: the timer is cleared, the abort registration removed, the node
- *   unlinked from its list. Nothing outlives the wait, so a long-lived signal collects no listeners;
+ *   unlinked from its list. Nothing outlives the wait, so a long-lived signal collects no listeners
+ *   (an AbortSignal has one listener for all its waits, see `subscribe` in cancel.ts);
  * - an abort rejects with the signal's reason, unchanged; the own timeout runs `onExpire`, which
  *   decides between the documented sentinel and the documented error.
  * @module
  */
 import { getClock, type Clock, type TimerHandle } from "./clock.js";
-import { CancelScope, abortReason, isAborted, type AbortTarget, type SignalLike } from "./cancel.js";
+import { abortReason, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./cancel.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./waitable.js";
 
 export type ExpireHandler<T> = (waiter: Waiter<T>) => void;
@@ -65,8 +66,7 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
     if (this.resolveFn === undefined) return this;
     if (signal !== undefined) {
       this.signal = signal;
-      if (signal instanceof CancelScope) signal._subscribe(this);
-      else signal.addEventListener("abort", this);
+      subscribe(signal, this);
     }
     if (timeout !== undefined) {
       this.clock = getClock();
@@ -93,14 +93,9 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
     return true;
   }
 
-  /** AbortTarget: a CancelScope aborted. */
+  /** AbortTarget: the signal (a CancelScope, or an AbortSignal through its fan-out) aborted. */
   abort(reason: unknown): void {
     this.reject(reason);
-  }
-
-  /** EventListener: an AbortSignal aborted. */
-  handleEvent(): void {
-    this.reject(abortReason(this.signal!));
   }
 
   /** Watcher: the watched source became ready. */
@@ -129,8 +124,7 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
     const signal = this.signal;
     if (signal !== undefined) {
       this.signal = undefined;
-      if (signal instanceof CancelScope) signal._unsubscribe(this);
-      else signal.removeEventListener("abort", this);
+      unsubscribe(signal, this);
     }
   }
 }

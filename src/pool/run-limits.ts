@@ -7,7 +7,7 @@
  * and a greenlet passed as the signal costs an entry in its set of parked waits, no AbortSignal.
  * @module
  */
-import { CancelScope, abortReason, isAborted, type AbortTarget, type SignalLike } from "../core/cancel.js";
+import { abortReason, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "../core/cancel.js";
 import { getClock, type Clock, type TimerHandle } from "../core/clock.js";
 import { TimeoutError } from "../errors.js";
 
@@ -52,8 +52,7 @@ export class RunGuard implements AbortTarget {
       return false;
     }
     this.armed = true;
-    if (signal instanceof CancelScope) signal._subscribe(this);
-    else signal?.addEventListener("abort", this);
+    if (signal !== undefined) subscribe(signal, this);
     if (timeout !== undefined) {
       this.clock = getClock();
       this.timer = this.clock.setTimer(expire, timeout, this);
@@ -66,23 +65,17 @@ export class RunGuard implements AbortTarget {
     if (!this.armed) return;
     this.armed = false;
     const signal = this.limits.signal;
-    if (signal instanceof CancelScope) signal._unsubscribe(this);
-    else signal?.removeEventListener("abort", this);
+    if (signal !== undefined) unsubscribe(signal, this);
     if (this.timer !== undefined) {
       this.clock!.clearTimer(this.timer);
       this.timer = undefined;
     }
   }
 
-  /** AbortTarget: a CancelScope aborted, or the own timeout expired. */
+  /** AbortTarget: the signal aborted (directly or through its fan-out), or the own timeout expired. */
   abort(reason: unknown): void {
     if (!this.armed) return;
     this.disarm();
     this.run._abort(reason);
-  }
-
-  /** EventListener: an AbortSignal aborted. */
-  handleEvent(): void {
-    this.abort(abortReason(this.limits.signal!));
   }
 }
