@@ -1,5 +1,5 @@
-// Principle 5: one abort listener per wait, always removed when the wait settles, so a long-lived
-// signal shared by many sequential waits collects nothing.
+// Principle 5: waits on an AbortSignal share one abort listener per signal, removed with the last
+// wait, so a long-lived signal shared by many sequential waits collects nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
