@@ -29,13 +29,7 @@ export async function measure(
   options: SuiteOptions = {},
 ): Promise<Map<string, Measured>> {
   const bench = new Bench({ name: suite, time: options.time ?? 1500, iterations: options.iterations ?? 8 });
-  // An `async` wrapper: tinybench tells async tasks from sync ones by calling a plain function once,
-  // outside the timing and without waiting for it, which would put two batches in flight at once.
-  for (const [name, fn] of Object.entries(tasks)) {
-    bench.add(name, async () => {
-      await fn();
-    });
-  }
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn as () => Promise<void>);
   await bench.run();
   const results = new Map<string, Measured>();
   console.log(`\n## ${suite}  (${opsPerBatch.toLocaleString("en-US")} operations per batch)`);
