@@ -1,6 +1,9 @@
 // Finds Debian's chromium for the end-to-end tests: skip with the package name when it is missing,
 // fail under CI=true (where .ci/run installs it).
 import { existsSync } from "node:fs";
+import { after, before } from "node:test";
+import type { Browser } from "playwright-core";
+import { startDashboard, type Dashboard } from "../../examples/dashboard/server.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -22,3 +25,24 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/**
+ * A dashboard on a free port and a headless Chromium for one test file: started in its `before`,
+ * closed in its `after`, neither when `skip` says Chromium is missing.
+ */
+export function dashboardAndBrowser(skip: false | string): { readonly dashboard: Dashboard; readonly browser: Browser } {
+  const live = {} as { dashboard: Dashboard; browser: Browser };
+  before(async () => {
+    if (skip !== false) return;
+    const { chromium } = await import("playwright-core");
+    live.dashboard = await startDashboard({ port: 0, graceMs: 1000 });
+    live.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    if (skip !== false) return;
+    await live.browser?.close();
+    await live.dashboard?.close();
+    live.dashboard?.http.close();
+  });
+  return live;
+}

@@ -1,38 +1,22 @@
 // The dashboard in a real headless Chromium: charts receive points, two pages chat in one room,
 // and closing a page reaps exactly its sessions' greenlets on the server.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startDashboard, type Dashboard } from "../../examples/dashboard/server.js";
+import type { Page } from "playwright-core";
 import { snapshot } from "../../examples/dashboard/namespaces.js";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from "./browser.js";
+import { chromiumMissing, dashboardAndBrowser } from "./browser.js";
 
 const skip = chromiumMissing();
 const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
 
-let dashboard: Dashboard;
-let browser: Browser;
-
-before(async () => {
-  if (skip !== false) return;
-  const { chromium } = await import("playwright-core");
-  dashboard = await startDashboard({ port: 0, graceMs: 1000 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  if (skip !== false) return;
-  await browser?.close();
-  await dashboard?.close();
-  dashboard?.http.close();
-});
+const live = dashboardAndBrowser(skip);
 
 async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const page = await live.browser.newPage({ viewport: { width: 1300, height: 1000 } });
   page.on("pageerror", (error) => assert.fail(`page error: ${error.message}`));
-  await page.goto(dashboard.url);
+  await page.goto(live.dashboard.url);
   return page;
 }
 
@@ -70,17 +54,17 @@ test("the dashboard works end to end in Chromium: charts, chat across two pages,
   // The runtime panel shows the server's figures.
   await a.waitForFunction(() => (globalThis as any).dashboard.runtime?.stats.sessions === 8, null, { timeout: 10_000 });
   mkdirSync(outputDir, { recursive: true });
-  await a.screenshot({ path: join(outputDir, "dashboard.png"), fullPage: true });
+  await a.screenshot({ path: join(outputDir, "live.dashboard.png"), fullPage: true });
 
   // Closing page A drops the live greenlet count by exactly A's sessions' greenlets.
   const tabA = await tabOf(a);
-  const rows = snapshot(dashboard.context).sessions;
+  const rows = snapshot(live.dashboard.context).sessions;
   const ofA = rows.filter((row) => row.tab === tabA).reduce((sum, row) => sum + row.greenlets, 0);
   assert.equal(ofA, 3, "page A owns a CPU sampler, a feed forwarder and a runtime pusher");
-  const before = dashboard.context.app!.stats();
+  const before = live.dashboard.context.app!.stats();
   await a.close();
-  await until(() => dashboard.context.app!.stats().sessions === before.sessions - 4, "page A's four sessions to close");
-  const afterClose = dashboard.context.app!.stats();
+  await until(() => live.dashboard.context.app!.stats().sessions === before.sessions - 4, "page A's four sessions to close");
+  const afterClose = live.dashboard.context.app!.stats();
   assert.equal(afterClose.greenlets, before.greenlets - ofA);
   assert.equal(afterClose.reaped, before.reaped + ofA);
   assert.equal(afterClose.stragglers, 0);

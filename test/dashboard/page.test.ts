@@ -1,39 +1,23 @@
 // The dashboard page as a user meets it in Chromium: it fits a phone, it refuses a nickname
 // another tab holds, its errors read as sentences, and the runtime panel says what it counts.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startDashboard, type Dashboard } from "../../examples/dashboard/server.js";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from "./browser.js";
+import type { Page } from "playwright-core";
+import { chromiumMissing, dashboardAndBrowser } from "./browser.js";
 
 const skip = chromiumMissing();
 const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1300, height: 1000 };
 
-let dashboard: Dashboard;
-let browser: Browser;
-
-before(async () => {
-  if (skip !== false) return;
-  const { chromium } = await import("playwright-core");
-  dashboard = await startDashboard({ port: 0, graceMs: 1000 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  if (skip !== false) return;
-  await browser?.close();
-  await dashboard?.close();
-  dashboard?.http.close();
-});
+const live = dashboardAndBrowser(skip);
 
 async function open(viewport = DESKTOP): Promise<Page> {
-  const page = await browser.newPage({ viewport });
+  const page = await live.browser.newPage({ viewport });
   page.on("pageerror", (error) => assert.fail(`page error: ${error.message}`));
-  await page.goto(dashboard.url);
+  await page.goto(live.dashboard.url);
   return page;
 }
 
