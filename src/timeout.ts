@@ -2,7 +2,7 @@
  * Deadlines: the `Timeout` object and the `withTimeout` block.
  * @module
  */
-import { CancelScope, CancelState, abortReason, checkSignal, isAborted, subscribe, unsubscribe, type AbortTarget } from "./core/cancel.js";
+import { CancelScope, CancelState, abortReason, checkSignal, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./core/cancel.js";
 import { getClock, type Clock, type TimerHandle } from "./core/clock.js";
 import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
@@ -163,6 +163,65 @@ export interface WithTimeoutOptions<U> {
 }
 
 /**
+ * One `withTimeout` call in flight: the outer signal's registration, the timer's argument and the
+ * promise's settler in one object, so that a call allocates no closure for them.
+ */
+class TimeoutCall<T, U> implements AbortTarget {
+  settled = false;
+  timer: TimerHandle = undefined;
+  /** Created only for a `fn` that declares a parameter (see withTimeout). */
+  controller: AbortController | undefined = undefined;
+
+  constructor(
+    readonly ms: number,
+    readonly clock: Clock,
+    readonly outer: SignalLike | undefined,
+    readonly options: WithTimeoutOptions<U> | undefined,
+    readonly resolve: (value: T | U) => void,
+    readonly reject: (reason: unknown) => void,
+  ) {}
+
+  /** The outer signal aborted. */
+  abort(reason: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.controller?.abort(reason);
+    this.reject(reason);
+  }
+
+  expire(): void {
+    if (this.settled) return;
+    this.settle();
+    const error = new TimeoutError(`withTimeout(): timed out after ${this.ms} ms`, this.ms);
+    if (this.options !== undefined && "timeoutValue" in this.options) this.resolve(this.options.timeoutValue as U);
+    else this.reject(error);
+    this.controller?.abort(error);
+  }
+
+  fulfil(value: T): void {
+    if (this.settled) return;
+    this.settle();
+    this.resolve(value);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.reject(error);
+  }
+
+  settle(): void {
+    this.settled = true;
+    this.clock.clearTimer(this.timer);
+    if (this.outer !== undefined) unsubscribe(this.outer, this);
+  }
+}
+
+function expireCall(call: TimeoutCall<unknown, unknown>): void {
+  call.expire();
+}
+
+/**
  * Runs `fn(signal)` with a deadline. `signal` aborts at the deadline (with this call's
  * `TimeoutError`) or when the outer signal aborts (with its reason).
  *
@@ -170,6 +229,11 @@ export interface WithTimeoutOptions<U> {
  * running in the background. On its own deadline resolves `timeoutValue` when the options have that
  * key, else rejects with its `TimeoutError`. It only ever handles its own deadline, so nested calls
  * compose: the shorter deadline wins and its error reaches the caller unchanged.
+ *
+ * A `fn` that declares no parameter (`fn.length === 0`) is called with none, and no AbortSignal is
+ * created for it: a signal costs most of what a short call costs. A rest parameter
+ * (`(...args) => …`) or a first parameter with a default counts as none in `fn.length`; name the
+ * signal as a plain first parameter to receive it.
  *
  * @throws {TypeError|RangeError} at the call when `ms` is not a finite number ≥ 0 or `fn` is not a
  * function.
@@ -196,61 +260,33 @@ export function withTimeout<T, U>(
   checkOptions("withTimeout()", options);
   const outer = checkSignal("withTimeout()", options?.signal);
   if (outer !== undefined && isAborted(outer)) return Promise.reject(abortReason(outer));
-  const hasTimeoutValue = options !== undefined && "timeoutValue" in options;
 
-  return new Promise<T | U>((resolve, reject) => {
-    const clock = getClock();
-    const controller = new AbortController();
-    let settled = false;
-    const onOuterAbort: AbortTarget = {
-      abort(reason: unknown): void {
-        if (settled) return;
-        settle();
-        controller.abort(reason);
-        reject(reason);
-      },
-    };
-    const settle = (): void => {
-      settled = true;
-      clock.clearTimer(timer);
-      if (outer !== undefined) unsubscribe(outer, onOuterAbort);
-    };
-    const timer = clock.setTimer(
-      () => {
-        if (settled) return;
-        settle();
-        const error = new TimeoutError(`withTimeout(): timed out after ${ms} ms`, ms);
-        if (hasTimeoutValue) resolve(options.timeoutValue as U);
-        else reject(error);
-        controller.abort(error);
-      },
-      ms,
-      undefined,
-    );
-    if (outer !== undefined) subscribe(outer, onOuterAbort);
-
-    let result: T | PromiseLike<T>;
-    try {
-      result = fn(controller.signal);
-    } catch (error) {
-      if (!settled) {
-        settle();
-        reject(error);
-      }
-      return;
-    }
-    Promise.resolve(result).then(
-      (value) => {
-        if (settled) return;
-        settle();
-        resolve(value);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        settle();
-        reject(error);
-      },
-    );
+  let resolve!: (value: T | U) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T | U>((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
-}
+  const clock = getClock();
+  const call = new TimeoutCall<T, U>(ms, clock, outer, options, resolve, reject);
+  call.timer = clock.setTimer(expireCall, ms, call as TimeoutCall<unknown, unknown>);
+  if (outer !== undefined) subscribe(outer, call);
 
+  let result: T | PromiseLike<T>;
+  try {
+    if (fn.length === 0) {
+      result = (fn as () => T | PromiseLike<T>)();
+    } else {
+      call.controller = new AbortController();
+      result = fn(call.controller.signal);
+    }
+  } catch (error) {
+    call.fail(error);
+    return promise;
+  }
+  Promise.resolve(result).then(
+    (value) => call.fulfil(value),
+    (error: unknown) => call.fail(error),
+  );
+  return promise;
+}
