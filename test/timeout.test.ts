@@ -124,6 +124,31 @@ describe("Timeout with using", () => {
 });
 
 describe("withTimeout", () => {
+  test("a fn declaring no parameter is called with none; one declaring a parameter gets a signal that aborts at the deadline", () =>
+    withVirtualClock(async (clock) => {
+      let given: unknown[] = ["not called"];
+      const fast = await withTimeout(100, function (this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        given = [...arguments];
+        return 7;
+      });
+      assert.equal(fast, 7);
+      assert.deepEqual(given, []);
+      let seen: AbortSignal | undefined;
+      const slow = withTimeout(100, (signal) => {
+        seen = signal;
+        return new Promise<never>(() => {});
+      });
+      const rejected = assert.rejects(slow, (e: unknown) => e instanceof TimeoutError && e.ms === 100);
+      assert.ok(seen instanceof AbortSignal);
+      assert.equal(seen.aborted, false);
+      await clock.advance(100);
+      await rejected;
+      assert.equal(seen.aborted, true);
+      assert.ok(seen.reason instanceof TimeoutError && seen.reason.message === "withTimeout(): timed out after 100 ms");
+      assert.equal(clock.pendingTimers, 0);
+    }));
+
   test("resolves with fn's value when fn finishes in time, and clears its timer", () =>
     withVirtualClock(async (clock) => {
       const result = withTimeout(100, async () => {
