@@ -2,14 +2,82 @@
  * `sleep`: the cooperative yield and the timed pause.
  * @module
  */
-import { checkSignal } from "./core/cancel.js";
-import { getClock } from "./core/clock.js";
+import { checkSignal, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./core/cancel.js";
+import { getClock, type Clock } from "./core/clock.js";
 import { checkDuration, checkOptions } from "./core/validate.js";
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
 import type { Signal } from "./greenlet.js";
 
 function expireResolve(waiter: Waiter<void>): void {
   waiter.resolve();
+}
+
+/**
+ * A killable `sleep(0)`: only a promise and the abort registration. It never has a timer or a
+ * place in a wait list, so the general Waiter's other fields would be dead weight on the
+ * commonest killable wait there is.
+ */
+class TurnWaiter implements AbortTarget {
+  private resolveFn: (() => void) | undefined;
+  private rejectFn: ((reason: unknown) => void) | undefined;
+  readonly promise: Promise<void>;
+
+  constructor(private readonly signal: SignalLike) {
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.resolveFn = resolve;
+      this.rejectFn = reject;
+    });
+    subscribe(signal, this);
+  }
+
+  /** The turn came. A waiter killed before it is skipped here: it settled already. */
+  wake(): void {
+    const resolve = this.resolveFn;
+    if (resolve === undefined) return;
+    this.resolveFn = this.rejectFn = undefined;
+    unsubscribe(this.signal, this);
+    resolve();
+  }
+
+  /**
+   * AbortTarget. Only the signal calls it, and a signal drops its registrations before it aborts
+   * them, so there is nothing to unsubscribe here.
+   */
+  abort(reason: unknown): void {
+    const reject = this.rejectFn;
+    if (reject === undefined) return;
+    this.resolveFn = this.rejectFn = undefined;
+    reject(reason);
+  }
+}
+
+type TurnEntry = TurnWaiter | (() => void);
+
+// Every sleep(0) of one turn shares one yieldTurn: the first opens a batch and asks its clock for
+// the turn, the rest join it, and the turn wakes them in the order they came. A batch belongs to
+// the clock that scheduled it; a sleep(0) on another clock opens its own.
+let batch: TurnEntry[] | null = null;
+let batchClock: Clock | null = null;
+
+function joinTurn(clock: Clock, entry: TurnEntry): void {
+  if (batch !== null && batchClock === clock) {
+    batch.push(entry);
+    return;
+  }
+  const entries: TurnEntry[] = [entry];
+  batch = entries;
+  batchClock = clock;
+  clock.yieldTurn(() => wakeTurn(entries));
+}
+
+function wakeTurn(entries: TurnEntry[]): void {
+  // Closed before anyone wakes: a sleep(0) called by a woken greenlet waits for the next turn.
+  if (batch === entries) batch = batchClock = null;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (typeof entry === "function") entry();
+    else entry.wake();
+  }
 }
 
 /**
@@ -34,9 +102,9 @@ export function sleep(ms: number, options?: { signal?: Signal }): Promise<void> 
   if (aborted !== undefined) return aborted;
   const clock = getClock();
   if (ms === 0) {
-    if (signal === undefined) return new Promise((resolve) => clock.yieldTurn(resolve));
-    const waiter = new Waiter<void>(expireResolve).arm(undefined, signal);
-    clock.yieldTurn(() => waiter.resolve());
+    if (signal === undefined) return new Promise((resolve) => joinTurn(clock, resolve));
+    const waiter = new TurnWaiter(signal);
+    joinTurn(clock, waiter);
     return waiter.promise;
   }
   return new Waiter<void>(expireResolve).arm(ms, signal).promise;

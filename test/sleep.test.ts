@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sleep, spawn } from "../src/index.js";
+import { joinall, sleep, spawn, type Greenlet } from "../src/index.js";
+import { getClock, realClock, setClock, type Clock } from "../src/core/clock.js";
 import { installVirtualClock } from "../src/testing/index.js";
 
 test("sleep(0) lets every greenlet that is ready run first", async () => {
@@ -16,6 +17,53 @@ test("sleep(0) lets every greenlet that is ready run first", async () => {
   await sleep(0);
   order.push("after sleep(0)");
   assert.deepEqual(order, ["a1", "b", "a2", "a3", "after sleep(0)"]);
+});
+
+test("every sleep(0) of one turn shares one yieldTurn and wakes in the order it was called", async () => {
+  let yields = 0;
+  const counting: Clock = { ...realClock, yieldTurn: (callback) => { yields++; realClock.yieldTurn(callback); } };
+  const previous = setClock(counting);
+  try {
+    const order: string[] = [];
+    const greenlets: Greenlet<void>[] = [];
+    for (const name of ["a", "b", "c", "d"]) {
+      greenlets.push(spawn(async (g) => {
+        await (name === "b" || name === "d" ? sleep(0) : sleep(0, { signal: g }));
+        order.push(name);
+        await sleep(0, { signal: g });
+        order.push(`${name} again`);
+      }));
+    }
+    await joinall(greenlets);
+    assert.deepEqual(order, ["a", "b", "c", "d", "a again", "b again", "c again", "d again"]);
+    assert.equal(yields, 2);
+  } finally {
+    setClock(previous);
+  }
+  assert.equal(getClock(), previous);
+});
+
+test("a kill lands at once in a batched sleep(0) with the kill's reason, and the rest of the batch still wakes", async () => {
+  const order: string[] = [];
+  const reason = new Error("stop b");
+  let caught: unknown;
+  const make = (name: string) => spawn(async (g) => {
+    try {
+      await sleep(0, { signal: g });
+      order.push(name);
+    } catch (error) {
+      caught = error;
+      order.push(`${name} killed`);
+    }
+  });
+  const [a, b, c] = [make("a"), make("b"), make("c")];
+  await null; // every greenlet is parked in sleep(0) now
+  void b.kill({ exception: reason, block: false });
+  await null;
+  assert.deepEqual(order, ["b killed"]);
+  assert.equal(caught, reason);
+  await joinall([a, b, c]);
+  assert.deepEqual(order, ["b killed", "a", "c"]);
 });
 
 test("sleep(ms) resolves once the virtual clock reaches the deadline, not before", async () => {
