@@ -7,11 +7,11 @@
 // refused events against served ones, both acked (target: refusing costs no more than serving).
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { Server } from "socket.io";
-import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
+import type { Socket as ClientSocket } from "socket.io-client";
 import { BaseNamespace, mount } from "../src/socketio/index.js";
+import { connectTo, listenLocal } from "./socketio-lib.js";
 import { check, finish, targetAtMost } from "./lib.js";
 
 const FLOOD = Number(process.env.FLOOD_EVENTS ?? 20_000);
@@ -49,16 +49,8 @@ const apps = [
   mount(io, { "/unfair": Shared }, { ...unbounded, eventsPerTurn: Infinity }),
   mount(io, { "/defaults": Shared }),
 ];
-await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-
-function connect(nsp: string): Promise<ClientSocket> {
-  const client = connectClient(url + nsp, { transports: ["websocket"], reconnection: false, forceNew: true });
-  return new Promise((resolve, reject) => {
-    client.once("connect", () => resolve(client));
-    client.once("connect_error", reject);
-  });
-}
+const url = await listenLocal(http);
+const connect = (nsp: string): Promise<ClientSocket> => connectTo(url + nsp);
 
 interface FloodOutcome {
   end: string;

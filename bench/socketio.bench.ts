@@ -2,11 +2,11 @@
 // BaseNamespace against plain socket.on handlers on the same server, in the same run (target: at
 // most 10% slower); and session churn (connect, spawn a greenlet, disconnect, reaped) per second.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
-import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
+import type { Socket as ClientSocket } from "socket.io-client";
 import { sleep } from "../src/index.js";
 import { BaseNamespace, mount } from "../src/socketio/index.js";
+import { connectTo, listenLocal } from "./socketio-lib.js";
 import { check, finish, formatRate, measure, target, type Measured } from "./lib.js";
 
 const ROUND_TRIPS = 1000;
@@ -40,16 +40,8 @@ io.of("/plain").on("connection", (socket) => {
   socket.on("echo", (n: number, ack: (n: number) => void) => ack(n));
 });
 const app = mount(io, { "/echo": Echo, "/work": Worker });
-await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-
-function connect(nsp: string): Promise<ClientSocket> {
-  const client = connectClient(url + nsp, { transports: ["websocket"], reconnection: false, forceNew: true });
-  return new Promise((resolve, reject) => {
-    client.once("connect", () => resolve(client));
-    client.once("connect_error", reject);
-  });
-}
+const url = await listenLocal(http);
+const connect = (nsp: string): Promise<ClientSocket> => connectTo(url + nsp);
 
 /** ROUND_TRIPS acked events in flight at once on one client; checks every ack. */
 async function roundTrips(client: ClientSocket): Promise<void> {
