@@ -14,6 +14,7 @@ import { getClock, type TimerHandle } from "./core/clock.js";
 import { checkAtEndOfTurn, reportError, type Reportable } from "./core/hub.js";
 import { checkDuration, checkFunction, checkOptions, checkTimeout, describe } from "./core/validate.js";
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
+import { PARKS, leanPromise, rejectWith, takeResolve, type ParkEntry, type ParkSite, type Resolve } from "./core/park.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
 
@@ -138,6 +139,10 @@ const OBSERVED = 8;
 const LINKS_SCHEDULED = 16;
 const ONE_ARG = 32;
 const EXITED = 64; // ended by a GreenletExit (a kill, or thrown by the function): no value of type T
+// Parked in a lean wait (core/park.ts): while running, `slot` holds the ParkList and `args` the
+// wait's resolve function. Both are free while the function runs, so a killable wait adds no
+// field to a greenlet and allocates nothing but its promise.
+const LEAN = 128;
 
 function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -173,7 +178,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * if (!g.ready()) await g.kill();
  * ```
  */
-export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelScope implements Waitable, Reportable {
+export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelScope implements Waitable, Reportable, ParkEntry {
   /** A small sequential integer, unique in this process. */
   readonly id: number;
   // The fields are few on purpose: a greenlet is allocated per task at a million tasks a second,
@@ -365,6 +370,12 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   /** @internal Records the outcome; the first call wins. */
   _finish(ok: boolean, result: unknown): void {
     if (this._state === DEAD) return;
+    // The function ended while a lean wait given this greenlet was still parked (a race it
+    // abandoned, or another task's wait): the wait stays, and settles as it would have.
+    if ((this.flags & LEAN) !== 0) {
+      this.flags &= ~LEAN;
+      (this.slot as ParkSite).orphan(this, this.args as Resolve);
+    }
     if (!ok && this.extra?.cancel?.aborted === true) result = unwrapAbort(result, this.extra.cancel.reason);
     const exited = !ok && result instanceof GreenletExit;
     const failed = !ok && !exited;
@@ -487,6 +498,14 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     const reason = exception === undefined ? new GreenletExit() : exception;
     const extra = this.more;
     (extra.cancel ??= new CancelState()).abort(reason);
+    if ((this.flags & LEAN) !== 0) {
+      const list = this.slot as ParkSite;
+      const resolve = this.args as Resolve;
+      this.flags &= ~LEAN;
+      this.slot = this.args = undefined;
+      list.leave();
+      rejectWith(resolve, reason);
+    }
     extra.controller?.abort(reason);
     if (this._state === NEW || this._state === SCHEDULED) {
       if (extra.startTimer !== undefined) {
@@ -568,6 +587,56 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     return this.extra?.cancel?.reason;
   }
 
+  /**
+   * @internal Whether a wait given this greenlet as its signal, with no timeout, may park lean
+   * (core/park.ts): running, not aborted, and not parked lean already.
+   */
+  _canPark(): boolean {
+    return (this.flags & (STATE | LEAN)) === RUNNING && this.extra?.cancel?.aborted !== true;
+  }
+
+  /** @internal Parks a lean wait in `list` (which holds the greenlet); call only when `_canPark()`. */
+  _park<V>(list: ParkSite): Promise<V> {
+    const promise = leanPromise<V>();
+    this.args = takeResolve();
+    this.slot = list;
+    this.flags |= LEAN;
+    return promise;
+  }
+
+  /** @internal ParkEntry: its lean wait is parked in `list`. */
+  _parkedIn(list: ParkSite): boolean {
+    return (this.flags & LEAN) !== 0 && this.slot === list;
+  }
+
+  /** @internal ParkEntry: as `_parkedIn`; the greenlet leaves the list when `_wake`/`_fail` settle it. */
+  _take(list: ParkSite): boolean {
+    return (this.flags & LEAN) !== 0 && this.slot === list;
+  }
+
+  /** @internal Moves its lean wait, parked at `from`, to `to` (which now holds the greenlet). */
+  _repark(from: ParkSite, to: ParkSite): boolean {
+    if ((this.flags & LEAN) === 0 || this.slot !== from) return false;
+    this.slot = to;
+    return true;
+  }
+
+  /** @internal ParkEntry: settles the lean wait with `value`. */
+  _wake(value: unknown): void {
+    const resolve = this.args as Resolve;
+    this.flags &= ~LEAN;
+    this.slot = this.args = undefined;
+    resolve(value);
+  }
+
+  /** @internal ParkEntry: rejects the lean wait with `reason`. */
+  _fail(reason: unknown): void {
+    const resolve = this.args as Resolve;
+    this.flags &= ~LEAN;
+    this.slot = this.args = undefined;
+    rejectWith(resolve, reason);
+  }
+
   /** @internal */
   _subscribe(target: AbortTarget): void {
     (this.more.cancel ??= new CancelState()).subscribe(target);
@@ -604,7 +673,11 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     const state = ["new", "scheduled", "running", "dead"][this._state];
     return `<${this.name} ${state}>`;
   }
+
+  /** @internal */
+  declare readonly [PARKS]: true;
 }
+Object.defineProperty(Greenlet.prototype, PARKS, { value: true });
 
 /**
  * A platform API given `g.signal` (Node's `timers/promises`, `events.once`, streams) rejects with an

@@ -14,6 +14,7 @@
 import { getClock, type Clock, type TimerHandle } from "./clock.js";
 import { abortReason, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./cancel.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./waitable.js";
+import type { ParkEntry, ParkList } from "./park.js";
 
 export type ExpireHandler<T> = (waiter: Waiter<T>) => void;
 
@@ -22,11 +23,12 @@ function expire(waiter: Waiter<any>): void {
   if (!waiter.settled) waiter.onExpire(waiter);
 }
 
-export class Waiter<T = unknown> implements AbortTarget, Watcher {
+export class Waiter<T = unknown> implements AbortTarget, Watcher, ParkEntry {
   // WaitList links
   next: Waiter<any> | null = null;
   prev: Waiter<any> | null = null;
-  list: WaitList | null = null;
+  /** The list the waiter waits in: a WaitList (linked) or a ParkList (which holds it in an array). */
+  list: WaitList | ParkList | null = null;
   /** The source this waiter watches, when it waits through the waitable protocol. */
   watched: Waitable | null = null;
   /**
@@ -95,6 +97,28 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher {
 
   /** AbortTarget: the signal (a CancelScope, or an AbortSignal through its fan-out) aborted. */
   abort(reason: unknown): void {
+    this.reject(reason);
+  }
+
+  /** ParkEntry: still in `list`. */
+  _parkedIn(list: ParkList): boolean {
+    return this.list === list;
+  }
+
+  /** ParkEntry: leaves `list` if still in it, so that settling it next does not count it as stale. */
+  _take(list: ParkList): boolean {
+    if (this.list !== list) return false;
+    this.list = null;
+    return true;
+  }
+
+  /** ParkEntry. */
+  _wake(value: unknown): void {
+    this.resolve(value as T);
+  }
+
+  /** ParkEntry. */
+  _fail(reason: unknown): void {
     this.reject(reason);
   }
 

@@ -89,7 +89,7 @@ export class AsyncResult<T = unknown> implements Waitable, LinkTarget {
     if (waiters !== null) {
       this.waiters = null;
       if (state === VALUE) waiters.wakeAll(outcome);
-      else waiters.settleAll((w) => (w.item === WAIT ? w.resolve(undefined) : w.reject(outcome)));
+      else waiters.settleByKind(WAIT, undefined, outcome);
     }
     this.watchers.notifyAll(this);
   }

@@ -6,7 +6,8 @@ import { checkSignal } from "../core/cancel.js";
 import { checkOptions, checkTimeout } from "../core/validate.js";
 import { rejectIfAborted, type Waiter } from "../core/waiter.js";
 import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
-import type { WaitOptions } from "../greenlet.js";
+import { Orphan, PARKS, type ParkEntry, type ParkSite, type Resolve } from "../core/park.js";
+import type { Greenlet, WaitOptions } from "../greenlet.js";
 import { WakeList } from "./wake-list.js";
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
@@ -32,9 +33,13 @@ function expireFalse(waiter: Waiter<boolean>): void {
  * ready.set();
  * ```
  */
-export class Event implements Waitable {
+export class Event implements Waitable, ParkSite {
   private flag = false;
   private waiters: WakeList<boolean> | null = null;
+  // A greenlet parked lean while nothing else waits: the commonest case (one task waiting for its
+  // signal) skips the wait list. It is always the oldest wait; any other wait moves it into the
+  // list first (`spill`), so the order stays the order the waits were made.
+  private parked: Greenlet<any> | null = null;
   private readonly watchers = new WatcherList();
 
   /**
@@ -49,6 +54,11 @@ export class Event implements Waitable {
   set(): void {
     if (this.flag) return;
     this.flag = true;
+    const parked = this.parked;
+    if (parked !== null) {
+      this.parked = null;
+      if (parked._take(this)) parked._wake(true);
+    }
     const waiters = this.waiters;
     if (waiters !== null) waiters.wakeAll(true);
     this.watchers.notifyAll(this);
@@ -102,16 +112,50 @@ export class Event implements Waitable {
    * ```
    */
   wait(options?: WaitOptions): Promise<boolean> {
-    if (options === undefined) return this.flag ? TRUE : (this.waiters ??= new WakeList<boolean>()).plain();
+    if (options === undefined) return this.flag ? TRUE : this.list().plain();
+    // The path the docs prescribe inside a greenlet, `{ signal: g }`: classified once, parked lean.
+    if (typeof options === "object" && options !== null) {
+      const signal = options.signal as Greenlet<any> | undefined;
+      if (signal !== undefined && signal[PARKS] === true && options.timeout === undefined && signal._canPark()) {
+        if (this.flag) return TRUE;
+        if (this.parked === null && (this.waiters === null || this.waiters.idle)) {
+          this.parked = signal;
+          return signal._park(this);
+        }
+        return this.list().lean(signal);
+      }
+    }
     checkOptions("Event.wait()", options);
     const timeout = checkTimeout("Event.wait()", options?.timeout);
     const signal = checkSignal("Event.wait()", options?.signal);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
     if (this.flag) return TRUE;
-    const waiters = (this.waiters ??= new WakeList<boolean>());
+    const waiters = this.list();
     if (timeout === undefined && signal === undefined) return waiters.plain();
     return waiters.own(expireFalse, undefined, timeout, signal);
+  }
+
+  /** The wait list, with the single lean waiter moved into it first. */
+  private list(): WakeList<boolean> {
+    const waiters = (this.waiters ??= new WakeList<boolean>());
+    const parked = this.parked;
+    if (parked !== null) {
+      this.parked = null;
+      parked._repark(this, waiters.adopt(parked));
+    }
+    return waiters;
+  }
+
+  /** @internal ParkSite: the single lean waiter was killed. */
+  leave(): void {
+    this.parked = null;
+  }
+
+  /** @internal ParkSite: the single lean waiter's greenlet ended; its wait stays, first in line. */
+  orphan(_entry: ParkEntry, resolve: Resolve): void {
+    this.parked = null;
+    (this.waiters ??= new WakeList<boolean>()).adopt(new Orphan(resolve));
   }
 
   /** Waitable protocol: notified at once when set, else at the next `set()`. */
