@@ -145,6 +145,12 @@ export class ParkList implements ParkSite {
     }
   }
 
+  /** Appends a Waiter, which then leaves through `remove` when it settles early. */
+  pushWaiter(waiter: Waiter<any>, item?: unknown): void {
+    waiter.list = this;
+    this.push(waiter, item);
+  }
+
   /** Takes out and returns the oldest live entry (its item in `this.item`), or null. */
   shift(): ParkEntry | null {
     const first = this.first;

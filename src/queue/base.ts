@@ -14,9 +14,11 @@
  */
 import { checkSignal, isAborted, abortReason } from "../core/cancel.js";
 import { checkOptions, checkTimeout } from "../core/validate.js";
+import { PARKS, ParkList } from "../core/park.js";
 import { Waiter, WaitList, rejectIfAborted } from "../core/waiter.js";
 import { QueueEmptyError, QueueFullError, QueueShutDownError } from "../errors.js";
-import type { WaitOptions } from "../greenlet.js";
+import type { Greenlet, WaitOptions } from "../greenlet.js";
+import type { SignalLike } from "../core/cancel.js";
 import {
   RESOLVED,
   drain,
@@ -86,6 +88,22 @@ export function rejectShutDown(list: WaitList, call: string, what = "queue"): vo
   for (let w = list.shift(); w !== null; w = list.shift()) w.reject(new QueueShutDownError(`${call}: the ${what} was shut down`));
 }
 
+function failShutDown(list: ParkList, call: string): void {
+  for (let entry = list.shift(); entry !== null; entry = list.shift()) entry._fail(new QueueShutDownError(`${call}: the queue was shut down`));
+}
+
+/**
+ * The greenlet to park lean for a get/put/peek given `options`, or undefined for the general
+ * path: `{ signal: g }` with neither `timeout` nor `block` (what the docs prescribe inside a
+ * greenlet), classified with a few property reads and no validation call.
+ */
+function leanSignal(options: QueueWaitOptions | undefined): Greenlet<any> | undefined {
+  if (typeof options !== "object" || options === null) return undefined;
+  const signal = options.signal as Greenlet<any> | undefined;
+  if (signal === undefined || signal[PARKS] !== true || options.timeout !== undefined || options.block !== undefined) return undefined;
+  return signal;
+}
+
 /**
  * The common base of {@link Queue}, {@link LifoQueue} and {@link PriorityQueue}: a bounded or
  * unbounded queue of items with blocking `get`/`put`, task accounting (`taskDone`/`join`) and
@@ -105,9 +123,11 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
   private max: number;
   private unfinished = 0;
   private shut = false;
-  private readonly getters = new WaitList();
-  private readonly putters = new WaitList();
-  private readonly peekers = new WaitList();
+  // Getters, putters and peekers are ParkLists: a greenlet waiting with `{ signal: g }` is its own
+  // entry there (core/park.ts), next to Waiters for waits with a timeout or an AbortSignal.
+  private readonly getters = new ParkList();
+  private readonly putters = new ParkList(true);
+  private readonly peekers = new ParkList();
   private readonly joiners = new WaitList();
 
   /** @internal `maxsize` is validated by the subclass, before it builds its store. */
@@ -135,7 +155,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
 
   set maxsize(value: number | undefined) {
     this.max = checkMaxsize(this._names.maxsize, value);
-    if (this.putters.size > 0) this.admitPutters();
+    if (!this.putters.vacant) this.admitPutters();
   }
 
   /** The number of items in the queue (not counting items offered by blocked putters). */
@@ -182,6 +202,10 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    * ```
    */
   put(item: T, options?: QueueWaitOptions): Promise<void> {
+    if (options !== undefined) {
+      const g = leanSignal(options);
+      if (g !== undefined) return this.putLean(item, g);
+    }
     const call = this._names.put;
     const { block, timeout, signal } = parseWaitOptions(call, options);
     if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
@@ -192,10 +216,27 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
       return Promise.reject(error);
     }
     if (!block) return Promise.reject(new QueueFullError(`${call}: the queue is full (maxsize ${this.max}) and block is false`));
-    const waiter = parkedWait<void>(expireFull, call, timeout);
-    waiter.item = item;
-    this.putters.push(waiter);
+    return this.parkPutter(item, timeout, signal);
+  }
+
+  private parkPutter(item: T, timeout: number | undefined, signal: SignalLike | undefined): Promise<void> {
+    const waiter = parkedWait<void>(expireFull, this._names.put, timeout);
+    this.putters.pushWaiter(waiter, item);
     return waiter.arm(timeout, signal).promise;
+  }
+
+  /** `put(item, { signal: g })`: the same steps as `put`, parking the greenlet itself. */
+  private putLean(item: T, g: Greenlet<any>): Promise<void> {
+    if (g._isAborted()) return Promise.reject(g._abortReason());
+    if (this.shut) return Promise.reject(new QueueShutDownError(`${this._names.put}: the queue was shut down`));
+    try {
+      if (this.offer(item)) return RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!g._canPark()) return this.parkPutter(item, undefined, g);
+    this.putters.push(g, item);
+    return g._park(this.putters);
   }
 
   /**
@@ -233,6 +274,10 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    * ```
    */
   get(options?: QueueWaitOptions): Promise<T> {
+    if (options !== undefined) {
+      const g = leanSignal(options);
+      if (g !== undefined) return this.getLean(g);
+    }
     const call = this._names.get;
     const { block, timeout, signal } = parseWaitOptions(call, options);
     if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
@@ -245,9 +290,29 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     }
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the queue was shut down and is empty`));
     if (!block) return Promise.reject(new QueueEmptyError(`${call}: the queue is empty and block is false`));
-    const waiter = parkedWait<T>(expireEmpty, call, timeout);
-    this.getters.push(waiter);
+    return this.parkGetter(timeout, signal);
+  }
+
+  private parkGetter(timeout: number | undefined, signal: SignalLike | undefined): Promise<T> {
+    const waiter = parkedWait<T>(expireEmpty, this._names.get, timeout);
+    this.getters.pushWaiter(waiter);
     return waiter.arm(timeout, signal).promise;
+  }
+
+  /** `get({ signal: g })`: the same steps as `get`, parking the greenlet itself. */
+  private getLean(g: Greenlet<any>): Promise<T> {
+    if (g._isAborted()) return Promise.reject(g._abortReason());
+    if (this._items.length > 0) {
+      try {
+        return Promise.resolve(this.take());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (this.shut) return Promise.reject(new QueueShutDownError(`${this._names.get}: the queue was shut down and is empty`));
+    if (!g._canPark()) return this.parkGetter(undefined, g);
+    this.getters.push(g);
+    return g._park(this.getters);
   }
 
   /**
@@ -289,7 +354,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     if (this.shut) return Promise.reject(new QueueShutDownError(`${call}: the queue was shut down and is empty`));
     if (!block) return Promise.reject(new QueueEmptyError(`${call}: the queue is empty and block is false`));
     const waiter = parkedWait<T>(expireEmpty, call, timeout);
-    this.peekers.push(waiter);
+    this.peekers.pushWaiter(waiter);
     return waiter.arm(timeout, signal).promise;
   }
 
@@ -372,9 +437,9 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
       this._items.clear();
       this.finishTasks(dropped);
     }
-    rejectShutDown(this.getters, this._names.get);
-    rejectShutDown(this.peekers, this._names.peek);
-    rejectShutDown(this.putters, this._names.put);
+    failShutDown(this.getters, this._names.get);
+    failShutDown(this.peekers, this._names.peek);
+    failShutDown(this.putters, this._names.put);
   }
 
   /**
@@ -410,25 +475,25 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
    * Throws only when the store does (a comparator), and then nothing changed.
    */
   private offer(item: T): boolean {
-    const getter = this.getters.shift();
+    const getter = this.getters.vacant ? null : this.getters.shift();
     if (getter !== null) {
       // A waiting getter means the store is empty: the item goes straight over, no storage touched.
       this.unfinished++;
-      if (this.peekers.size > 0) this.wakePeekers(item);
-      getter.resolve(item);
+      if (!this.peekers.vacant) this.peekers.wakeAll(item);
+      getter._wake(item);
       return true;
     }
     if (this._items.length >= this.max) return false;
     this._items.push(item);
     this.unfinished++;
-    if (this.peekers.size > 0) this.wakePeekers(item);
+    if (!this.peekers.vacant) this.peekers.wakeAll(item);
     return true;
   }
 
   /** Takes the next item (the store is not empty) and lets the first blocked putter in. */
   private take(): T {
     const item = this._items.take();
-    if (this.putters.size > 0) this.admitPutters();
+    if (!this.putters.vacant) this.admitPutters();
     return item;
   }
 
@@ -436,22 +501,18 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
   private admitPutters(): void {
     const putters = this.putters;
     const items = this._items;
-    while (putters.size > 0 && items.length < this.max) {
-      const putter = putters.shift()!;
+    while (items.length < this.max) {
+      const putter = putters.shift();
+      if (putter === null) return;
       try {
-        items.push(putter.item as T);
+        items.push(putters.item as T);
       } catch (error) {
-        putter.reject(error);
+        putter._fail(error);
         continue;
       }
       this.unfinished++;
-      putter.resolve(undefined);
+      putter._wake(undefined);
     }
-  }
-
-  private wakePeekers(item: T): void {
-    const peekers = this.peekers;
-    for (let w = peekers.shift(); w !== null; w = peekers.shift()) w.resolve(item);
   }
 
   private finishTasks(count: number): void {

@@ -86,8 +86,7 @@ export class WakeList<T> {
   own(onExpire: ExpireHandler<T>, item: unknown, timeout: number | undefined, signal: SignalLike | undefined): Promise<T> {
     const waiter = new Waiter<T>(onExpire);
     waiter.item = item;
-    waiter.list = this.list;
-    this.list.push(waiter);
+    this.list.pushWaiter(waiter);
     this.open = null;
     return waiter.arm(timeout, signal).promise;
   }
