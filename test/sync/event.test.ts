@@ -9,9 +9,11 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 /** How many entries are parked on the event (batches count once): white-box, for "leaves nothing behind". */
 function parked(event: Event): number {
-  const waiters = (event as unknown as { waiters: { head: unknown; list: { size: number } } | null }).waiters;
-  if (waiters === null) return 0;
-  return (waiters.head === null ? 0 : 1) + waiters.list.size;
+  const internals = event as unknown as { parked: unknown; waiters: { head: unknown; list: { size: number } } | null };
+  const single = internals.parked === null ? 0 : 1;
+  const waiters = internals.waiters;
+  if (waiters === null) return single;
+  return single + (waiters.head === null ? 0 : 1) + waiters.list.size;
 }
 
 test("Event starts cleared; set() raises the flag, clear() lowers it", () => {
