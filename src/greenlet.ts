@@ -178,7 +178,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * if (!g.ready()) await g.kill();
  * ```
  */
-export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelScope implements Waitable, Reportable, ParkEntry {
+export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelScope implements Waitable, Reportable {
   /** A small sequential integer, unique in this process. */
   readonly id: number;
   // The fields are few on purpose: a greenlet is allocated per task at a million tasks a second,

@@ -4,6 +4,7 @@
  */
 import { CancelScope, CancelState, abortReason, checkSignal, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./core/cancel.js";
 import { getClock, type Clock, type TimerHandle } from "./core/clock.js";
+import { leanPromise, rejectWith, takeResolve, type Resolve } from "./core/park.js";
 import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
 import type { Signal } from "./greenlet.js";
@@ -164,9 +165,10 @@ export interface WithTimeoutOptions<U> {
 
 /**
  * One `withTimeout` call in flight: the outer signal's registration, the timer's argument and the
- * promise's settler in one object, so that a call allocates no closure for them.
+ * promise's settler in one object, so that a call allocates no closure for them. The promise keeps
+ * only its resolve function (core/park.ts): a rejection resolves it with a rejected promise.
  */
-class TimeoutCall<T, U> implements AbortTarget {
+class TimeoutCall<U> implements AbortTarget {
   settled = false;
   timer: TimerHandle = undefined;
   /** Created only for a `fn` that declares a parameter (see withTimeout). */
@@ -177,8 +179,7 @@ class TimeoutCall<T, U> implements AbortTarget {
     readonly clock: Clock,
     readonly outer: SignalLike | undefined,
     readonly options: WithTimeoutOptions<U> | undefined,
-    readonly resolve: (value: T | U) => void,
-    readonly reject: (reason: unknown) => void,
+    readonly resolve: Resolve,
   ) {}
 
   /** The outer signal aborted. */
@@ -186,7 +187,7 @@ class TimeoutCall<T, U> implements AbortTarget {
     if (this.settled) return;
     this.settle();
     this.controller?.abort(reason);
-    this.reject(reason);
+    rejectWith(this.resolve, reason);
   }
 
   expire(): void {
@@ -194,11 +195,11 @@ class TimeoutCall<T, U> implements AbortTarget {
     this.settle();
     const error = new TimeoutError(`withTimeout(): timed out after ${this.ms} ms`, this.ms);
     if (this.options !== undefined && "timeoutValue" in this.options) this.resolve(this.options.timeoutValue as U);
-    else this.reject(error);
+    else rejectWith(this.resolve, error);
     this.controller?.abort(error);
   }
 
-  fulfil(value: T): void {
+  fulfil(value: unknown): void {
     if (this.settled) return;
     this.settle();
     this.resolve(value);
@@ -207,7 +208,7 @@ class TimeoutCall<T, U> implements AbortTarget {
   fail(error: unknown): void {
     if (this.settled) return;
     this.settle();
-    this.reject(error);
+    rejectWith(this.resolve, error);
   }
 
   settle(): void {
@@ -217,8 +218,16 @@ class TimeoutCall<T, U> implements AbortTarget {
   }
 }
 
-function expireCall(call: TimeoutCall<unknown, unknown>): void {
+function expireCall(call: TimeoutCall<unknown>): void {
   call.expire();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
 }
 
 /**
@@ -261,15 +270,10 @@ export function withTimeout<T, U>(
   const outer = checkSignal("withTimeout()", options?.signal);
   if (outer !== undefined && isAborted(outer)) return Promise.reject(abortReason(outer));
 
-  let resolve!: (value: T | U) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T | U>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
+  const promise = leanPromise<T | U>();
   const clock = getClock();
-  const call = new TimeoutCall<T, U>(ms, clock, outer, options, resolve, reject);
-  call.timer = clock.setTimer(expireCall, ms, call as TimeoutCall<unknown, unknown>);
+  const call = new TimeoutCall<U>(ms, clock, outer, options, takeResolve());
+  call.timer = clock.setTimer(expireCall, ms, call as TimeoutCall<unknown>);
   if (outer !== undefined) subscribe(outer, call);
 
   let result: T | PromiseLike<T>;
@@ -281,10 +285,18 @@ export function withTimeout<T, U>(
       result = fn(call.controller.signal);
     }
   } catch (error) {
-    call.fail(error);
+    call.settle();
+    rejectWith(call.resolve, error);
     return promise;
   }
-  Promise.resolve(result).then(
+  if (!isThenable(result)) {
+    // Nothing to wait for: settled now, and the timer is cleared at once.
+    call.settle();
+    call.resolve(result);
+    return promise;
+  }
+  // A foreign thenable is adopted once (its `then` may throw, or have effects): through Promise.resolve.
+  (result instanceof Promise ? result : Promise.resolve(result)).then(
     (value) => call.fulfil(value),
     (error: unknown) => call.fail(error),
   );

@@ -33,7 +33,7 @@ function expireFalse(waiter: Waiter<boolean>): void {
  * ready.set();
  * ```
  */
-export class Event implements Waitable, ParkSite {
+export class Event implements Waitable {
   private flag = false;
   private waiters: WakeList<boolean> | null = null;
   // A greenlet parked lean while nothing else waits: the commonest case (one task waiting for its

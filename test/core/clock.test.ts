@@ -43,16 +43,35 @@ function fire(armed: Armed[]): void {
   leg.callback(leg.arg);
 }
 
-test("realClock arms a delay up to 2^31−1 ms as one plain setTimeout", () => {
-  withFakeTimers((armed, cleared) => {
-    const handle = realClock.setTimer(() => {}, MAX, "x");
-    assert.equal(armed.length, 1);
-    assert.equal(armed[0]!.ms, MAX);
-    assert.equal(armed[0]!.arg, "x");
-    assert.equal(handle, armed[0], "the handle is Node's own timer");
-    realClock.clearTimer(handle);
-    assert.deepEqual(cleared, [armed[0]]);
-  });
+function activeTimeouts(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+}
+
+test("realClock: 1,000 timers of one duration share one Node timer, and clearing them all leaves none active", () => {
+  const before = activeTimeouts();
+  const handles = Array.from({ length: 1000 }, (_, i) => realClock.setTimer(() => assert.fail("cleared timers never fire"), 60_000 + 0.5, i));
+  assert.equal(activeTimeouts(), before + 1);
+  for (const handle of handles) realClock.clearTimer(handle);
+  assert.equal(activeTimeouts(), before, "an emptied list's Node timer no longer holds the process");
+  realClock.clearTimer(handles[0]); // clearing twice does nothing
+});
+
+test("realClock fires timers in deadline order, across durations, and the ones behind a cleared head still fire", async () => {
+  const fired: string[] = [];
+  const done = new Promise<void>((resolve) => realClock.setTimer(resolve, 40, undefined));
+  const a = realClock.setTimer((name) => fired.push(name), 20, "a (cleared)");
+  realClock.setTimer((name) => fired.push(name), 20, "b");
+  realClock.setTimer((name) => fired.push(name), 20, "c");
+  realClock.setTimer((name) => fired.push(name), 5, "d");
+  realClock.clearTimer(a);
+  await done;
+  assert.deepEqual(fired, ["d", "b", "c"]);
+});
+
+test("realClock: a timer never fires more than a millisecond before its delay has passed", async () => {
+  const start = performance.now();
+  const elapsed = await new Promise<number>((resolve) => realClock.setTimer(() => resolve(performance.now() - start), 30, undefined));
+  assert.ok(elapsed >= 29, `fired after ${elapsed} ms`);
 });
 
 test("realClock chains a delay of 2^31 + 5 ms: a leg of 2^31−1 ms, then one of 6 ms, then the callback", () => {
