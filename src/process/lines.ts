@@ -26,6 +26,7 @@ export interface LineSource {
   read(): unknown;
   on(event: string, listener: (...args: any[]) => void): unknown;
   off(event: string, listener: (...args: any[]) => void): unknown;
+  once?(event: string, listener: (...args: any[]) => void): unknown;
   readonly readableEnded?: boolean;
   readonly destroyed?: boolean;
   readonly errored?: unknown;
@@ -119,6 +120,9 @@ class LineIterator implements AsyncIterableIterator<string> {
       if (this.ended) return undefined;
       const stream = this.stream;
       if (stream.errored !== undefined && stream.errored !== null) {
+        // A stream destroyed with an error says so at once, and emits "error" a tick later. The
+        // error is this loop's now: that emission must not find the stream without a listener.
+        stream.once?.("error", ignore);
         this.onError(stream.errored);
         return undefined;
       }
