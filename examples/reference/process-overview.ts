@@ -26,5 +26,7 @@ try {
 }
 
 // A command that is not there fails at once, naming it.
-const missing = await spawnProcess("transcode-video", ["in.mp4"]).get().catch((error: ProcessError) => error);
-console.log(missing.code, missing.message);
+const missing = spawnProcess("transcode-video", ["in.mp4"]);
+await missing.join();
+const { code, message } = missing.exception as ProcessError;
+console.log(code, message);
