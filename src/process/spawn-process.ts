@@ -31,6 +31,17 @@ async function runJob(g: Greenlet<ProcessResult>, job: Job): Promise<ProcessResu
  *
  * It is `AsyncDisposable`: `await using job = spawnProcess(…)` kills it (and so ends the child)
  * when the block ends, however it ends, and waits until the child has exited.
+ *
+ * `new ProcessGreenlet(command, args, options)` makes one that is not started (`start()` or
+ * `startLater(ms)` it, as any greenlet); {@link spawnProcess} makes and starts one.
+ * @example
+ * ```ts
+ * spawn(async (g) => {
+ *   await using job = spawnProcess("ffmpeg", ["-i", "in.mp4", "out.webm"], { stderr: "pipe" });
+ *   for await (const line of lines(job.stderr!, { signal: g })) report(line);
+ *   return job.get({ signal: g }); // a kill of g ends ffmpeg before g dies
+ * });
+ * ```
  */
 export class ProcessGreenlet extends Greenlet<ProcessResult> implements AsyncDisposable {
   readonly #job: Job;
