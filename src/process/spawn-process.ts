@@ -39,7 +39,7 @@ async function runJob(g: Greenlet<ProcessResult>, job: Job): Promise<ProcessResu
  * spawn(async (g) => {
  *   await using job = spawnProcess("ffmpeg", ["-i", "in.mp4", "out.webm"], { stderr: "pipe" });
  *   for await (const line of lines(job.stderr!, { signal: g })) report(line);
- *   return job.get({ signal: g }); // a kill of g ends ffmpeg before g dies
+ *   return await job.get({ signal: g }); // await it here: leaving the block kills the job
  * });
  * ```
  */
