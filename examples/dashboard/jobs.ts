@@ -94,7 +94,7 @@ export function createJobsNamespace(context: DashboardContext) {
         this.emit("job:end", { outcome, sizeMb, outBytes, ms: Date.now() - started, message } satisfies JobEnd);
       try {
         // Killing this greenlet (the tab closed, or "cancel") disposes of the child on the way out.
-        await using gzip = spawnProcess("gzip", ["-9", "-c"], { stdin: "pipe", stdout: "pipe", killGraceMs: 2000 });
+        await using gzip = spawnProcess("gzip", ["-9", "-c"], { stdin: "pipe", stdout: "pipe", killGraceMs: 1000 });
         gzip.stdout!.on("data", (chunk: Buffer) => (outBytes += chunk.length));
         // The input goes in at gzip's pace: pipeline waits for its stdin to drain.
         const progress = (doneMb: number) => this.emit("job:progress", { pid: gzip.pid ?? 0, doneMb, sizeMb, outBytes } satisfies JobProgress);

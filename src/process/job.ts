@@ -161,6 +161,7 @@ export class Job implements Watcher {
     if (this.exited.isSet()) return;
     this.spawnError = error;
     this.exited.set();
+    this.drained.set(); // a child that never ran has nothing more to read
   }
 
   /**

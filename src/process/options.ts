@@ -95,10 +95,12 @@ export function checkSpawn(command: unknown, args: unknown, options: unknown): P
   const o = (options ?? {}) as ProcessOptions;
   const { cwd, env, input } = o;
   if (cwd !== undefined && typeof cwd !== "string" && !(cwd instanceof URL)) failArgument("type", CALL, "cwd", "a path, a file: URL or undefined", cwd);
+  if (cwd instanceof URL && cwd.protocol !== "file:") failArgument("range", CALL, "cwd", "a path, a file: URL or undefined", cwd.href);
   if (env !== undefined) {
     if (env === null || typeof env !== "object") failArgument("type", CALL, "env", "an object of strings or undefined", env);
     for (const [key, value] of Object.entries(env)) {
-      if (value !== undefined && typeof value !== "string") failArgument("type", CALL, `env.${key}`, "a string or undefined", value);
+      if (key.includes("\0")) failArgument("range", CALL, "env", "an object whose keys have no NUL characters", key);
+      if (value !== undefined) checkString(`env.${key}`, value);
     }
   }
   if (input !== undefined && typeof input !== "string" && !(input instanceof Uint8Array)) {

@@ -209,7 +209,9 @@ describe("bad input", () => {
     ["killGraceMs not a number", () => spawnProcess("ls", [], { killGraceMs: "5s" as never }), TypeError, 'spawnProcess(): expected killGraceMs to be a finite number of milliseconds ≥ 0, got "5s" (string)'],
     ["unknown killSignal", () => spawnProcess("ls", [], { killSignal: "SIGNOPE" as never }), RangeError, 'spawnProcess(): expected killSignal to be a signal name such as "SIGTERM", got "SIGNOPE" (string)'],
     ["cwd not a path", () => spawnProcess("ls", [], { cwd: 1 as never }), TypeError, "spawnProcess(): expected cwd to be a path, a file: URL or undefined, got 1 (number)"],
-    ["env value not a string", () => spawnProcess("ls", [], { env: { PATH: 1 as never } }), TypeError, "spawnProcess(): expected env.PATH to be a string or undefined, got 1 (number)"],
+    ["cwd a URL that is not file:", () => spawnProcess("ls", [], { cwd: new URL("https://example.com/") }), RangeError, 'spawnProcess(): expected cwd to be a path, a file: URL or undefined, got "https://example.com/" (string)'],
+    ["env value not a string", () => spawnProcess("ls", [], { env: { PATH: 1 as never } }), TypeError, "spawnProcess(): expected env.PATH to be a string, got 1 (number)"],
+    ["env value with a NUL", () => spawnProcess("ls", [], { env: { A: "x\0y" } }), RangeError, 'spawnProcess(): expected env.A to be a string without NUL characters, got "x\\u0000y" (string)'],
     ["reject not a boolean", () => spawnProcess("ls", [], { reject: "no" as never }), TypeError, 'spawnProcess(): expected reject to be a boolean or undefined, got "no" (string)'],
   ];
   for (const [what, call, type, message] of cases) {
