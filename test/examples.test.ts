@@ -331,6 +331,24 @@ const expected: Record<string, string> = {
     "1500 ms: handling r4",
     "1700 ms: handling r5",
   ),
+  "reference/process-kill.ts": lines(
+    "ready",
+    "got SIGTERM, staying up",
+    "dead while the child runs: false",
+    "dead: true, ended by SIGKILL, pid gone: true",
+    "inside the block, running: true",
+    "after the block, pid gone: true",
+  ),
+  "reference/process-overview.ts": lines(
+    "{ exitCode: 0, signal: null, stdout: 'one\\ntwo\\n' }",
+    "read: tick 1",
+    "read: tick 2",
+    "read: tick 3",
+    '2 null "backup: disk full\\n"',
+    'process "sh" (pid <pid>) exited with code 2; stderr ends with:',
+    "backup: disk full",
+    'ENOENT spawnProcess(): cannot start "transcode-video": ENOENT: not found in PATH',
+  ),
   "reference/queue-base.ts": lines(
     "Queue: 2, 3, 1",
     "LifoQueue: 1, 3, 2",
@@ -560,7 +578,7 @@ const strictDocs = (): string[] => [
   ...readdirSync(join(root, "docs", "tutorial"))
     .filter((f) => /^0[1-5]-.*\.md$/.test(f))
     .map((f) => join("docs", "tutorial", f)),
-  ...["core", "sync", "queue", "pool", "socketio"].map((page) => join("docs", "reference", `${page}.md`)),
+  ...["core", "sync", "queue", "pool", "socketio", "process"].map((page) => join("docs", "reference", `${page}.md`)),
 ];
 
 // A markdown link to an example, the rest of its line, optionally one more line of text, a blank

@@ -165,12 +165,14 @@ test("in a fresh app with socket.io and without piscina, every entry point loads
       'import { spawn, joinall, sleep } from "greenthread";',
       'import { BaseNamespace } from "greenthread/socketio";',
       'import { VirtualClock } from "greenthread/testing";',
+      'import { spawnProcess } from "greenthread/process";',
       "const jobs = [3, 1, 2].map((n) => spawn(async (g, x) => { await sleep(x, { signal: g }); return x * 10; }, n));",
       "const done = await joinall(jobs, { timeout: 1000 });",
-      "console.log(done.length, jobs.map((g) => g.value).join(','), typeof BaseNamespace, typeof VirtualClock);",
+      'const echo = await spawnProcess("echo", ["child"], { stdout: "collect" }).get();',
+      "console.log(done.length, jobs.map((g) => g.value).join(','), typeof BaseNamespace, typeof VirtualClock, echo.stdout.trim());",
     ].join("\n"),
   );
-  assert.deepEqual(await node(app, ["main.js"]), { code: 0, stdout: "3 30,10,20 function function\n", stderr: "" });
+  assert.deepEqual(await node(app, ["main.js"]), { code: 0, stdout: "3 30,10,20 function function child\n", stderr: "" });
 
   writeFileSync(
     join(app, "main.cjs"),
@@ -197,8 +199,10 @@ test("in a fresh app with socket.io and without piscina, every entry point loads
       'import { BaseNamespace } from "greenthread/socketio";',
       'import { VirtualClock } from "greenthread/testing";',
       'import { ThreadPool } from "greenthread/threadpool";',
+      'import { spawnProcess, type ProcessResult } from "greenthread/process";',
       "const g: Greenlet<number> = spawn(async (_g, a: number, b: number) => a + b, 1, 2);",
       "export const all: Promise<Greenlet<number>[]> = joinall([g], { timeout: 10 });",
+      'export const child: Greenlet<ProcessResult> = spawnProcess("true");',
       "export { BaseNamespace, VirtualClock, ThreadPool };",
     ].join("\n"),
   );

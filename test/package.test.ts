@@ -1,5 +1,5 @@
 // The package as a user installs it: `npm run build` emits dist/ with types, and the exports map
-// serves `greenthread`, `greenthread/testing` and `greenthread/socketio` from it.
+// serves `greenthread`, `greenthread/testing`, `greenthread/socketio` and the others from it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -21,7 +21,7 @@ function typecheck(cwd: string): void {
 
 test("npm run build emits dist/ with JavaScript and declarations for every entry point", { timeout: 120_000 }, () => {
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
-  for (const entry of ["index", "testing/index", "socketio/index", "pool/thread-pool"]) {
+  for (const entry of ["index", "testing/index", "socketio/index", "pool/thread-pool", "process/index"]) {
     assert.ok(existsSync(join(root, "dist", `${entry}.js`)), `dist/${entry}.js`);
     assert.ok(existsSync(join(root, "dist", `${entry}.d.ts`)), `dist/${entry}.d.ts`);
   }

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Server } from "socket.io";
 import { sleep, type Greenlet } from "greenthread";
 import { mount, type CloseOptions } from "greenthread/socketio";
+import { createJobsNamespace } from "./jobs.js";
 import { createNamespaces, type DashboardContext, type FeedPoint } from "./namespaces.js";
 import { Topic } from "./pubsub.js";
 
@@ -20,6 +21,7 @@ const uplotDir = join(dirname(createRequire(import.meta.url).resolve("uplot/pack
 const assets: Record<string, { file: string; type: string }> = {
   "/": { file: join(here, "public", "index.html"), type: "text/html; charset=utf-8" },
   "/app.js": { file: join(here, "public", "app.js"), type: "text/javascript; charset=utf-8" },
+  "/jobs.js": { file: join(here, "public", "jobs.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { file: join(here, "public", "style.css"), type: "text/css; charset=utf-8" },
   "/vendor/uPlot.iife.min.js": { file: join(uplotDir, "uPlot.iife.min.js"), type: "text/javascript; charset=utf-8" },
   "/vendor/uPlot.min.css": { file: join(uplotDir, "uPlot.min.css"), type: "text/css; charset=utf-8" },
@@ -95,9 +97,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 
   const context: DashboardContext = { app: undefined, topic: new Topic<FeedPoint>(), sessions: new Set() };
   const { CpuNamespace, FeedNamespace, ChatNamespace, RuntimeNamespace } = createNamespaces(context);
+  const { JobsNamespace } = createJobsNamespace(context);
   const app = (context.app = mount(
     io,
-    { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace },
+    { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace, "/jobs": JobsNamespace },
     { graceMs: options.graceMs ?? 2000 },
   ));
   // One producer for every page: the app owns it, so app.close() reaps it after the sessions.
