@@ -519,6 +519,15 @@ const expected: Record<string, string> = {
     "server: a session of /cpu ended: server shutting down",
     "closed: { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 }",
   ),
+  "reference/socketio-recv.ts": lines(
+    "server: note counting starts",
+    "add 2: 2",
+    "add 3: 5",
+    "ping: pong",
+    "server: idle, total 5: ending the session",
+    "client: io server disconnect",
+    "{ sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 }",
+  ),
   "reference/socketio-spawn.ts": lines(
     "client: changed notes.txt",
     "watch ended",
