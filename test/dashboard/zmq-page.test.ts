@@ -67,15 +67,15 @@ test("both pages show the ZeroMQ feed live, stalled once the producer is killed,
     await page.waitForSelector('[data-testid="feed-status"][data-state="stalled"]', { timeout: 20_000 });
     assert.match((await statusOf(page).textContent()) ?? "", new RegExp(`^stalled since .+: no point from zmq ${endpoint.replace(/[.*]/g, "\\$&")}`));
   }
-  const stalledAt = [await main.evaluate(mainPoints), await raw.evaluate(rawPoints)];
+  const stalledAt = [Number(await main.evaluate(mainPoints)), Number(await raw.evaluate(rawPoints))];
   await main.screenshot({ path: "test-output/zmq-stalled.png" }).catch(() => {});
 
   producer = startProducerProcess(endpoint, { intervalMs: 50, quiet: true });
   await producer.endpoint;
   for (const page of [main, raw]) await page.waitForSelector('[data-testid="feed-status"][data-state="live"]', { timeout: 20_000 });
   await Promise.all([counted(main, mainPoints, 2), counted(raw, rawPoints, 2)]);
-  assert.ok((await main.evaluate(mainPoints)) > stalledAt[0]!);
-  assert.ok((await raw.evaluate(rawPoints)) > stalledAt[1]!);
+  assert.ok(Number(await main.evaluate(mainPoints)) > stalledAt[0]!);
+  assert.ok(Number(await raw.evaluate(rawPoints)) > stalledAt[1]!);
   assert.equal(await raw.evaluate("window.wsFeed.lastPid"), producer.child.pid);
   await main.close();
   await raw.close();

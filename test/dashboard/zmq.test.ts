@@ -78,7 +78,10 @@ async function socketioClient(seen: Seen): Promise<ClientSocket> {
   });
   socket.on("feed status", (view: FeedStatusView) => seen.status(view));
   socket.connect();
-  await once(socket, "connect");
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
   return socket;
 }
 
