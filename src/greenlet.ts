@@ -14,7 +14,7 @@ import { getClock, type TimerHandle } from "./core/clock.js";
 import { checkAtEndOfTurn, reportError, type Reportable } from "./core/hub.js";
 import { checkDuration, checkFunction, checkOptions, checkTimeout, describe } from "./core/validate.js";
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
-import { PARKS, leanPromise, rejectWith, takeResolve, type ParkEntry, type ParkSite, type Resolve } from "./core/park.js";
+import { PARKS, leanPromise, rejectWith, takeResolve, type ParkSite, type Resolve } from "./core/park.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
 

@@ -55,6 +55,22 @@ const expected: Record<string, string> = {
     "server: ann left (server shutting down)",
     "server: bob left (server shutting down)",
   ),
+  "tutorial-sessions-3-recv.ts": lines(
+    "/handlers ann's history: 0 lines",
+    "/handlers ann said 17 lines, acked: [ 'sent' ]",
+    "/handlers bob's history: 15 lines, ann: line 3 … ann: line 17",
+    "/handlers bob: sent",
+    "/handlers ann heard: [ 'bob connected', 'bob: hi ann', 'bob disconnected' ]",
+    "/handlers bob heard: [ 'bob: hi ann' ]",
+    "/loop ann's history: 0 lines",
+    "/loop ann said 17 lines, acked: [ 'sent' ]",
+    "/loop bob's history: 15 lines, ann: line 3 … ann: line 17",
+    "/loop bob: sent",
+    "/loop ann heard: [ 'bob connected', 'bob: hi ann', 'bob disconnected' ]",
+    "/loop bob heard: [ 'bob: hi ann' ]",
+    "/handlers while ann stays: { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0 }",
+    "/loop while ann stays: { sessions: 1, greenlets: 1, reaped: 1, stragglers: 0 }",
+  ),
   "tutorial-switching.ts": ["spawned both; neither has run yet", "a step 1", "b step 1", "a step 2", "b step 2", "a step 3", ""].join("\n"),
 
   // Tutorial, chapter 2 (docs/tutorial/02-waiting-together.md).
@@ -520,6 +536,15 @@ const expected: Record<string, string> = {
     "stop acked: undefined { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0 }",
     "server: a session of /cpu ended: server shutting down",
     "closed: { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 }",
+  ),
+  "reference/socketio-recv.ts": lines(
+    "server: note counting starts",
+    "add 2: 2",
+    "add 3: 5",
+    "ping: pong",
+    "server: idle, total 5: ending the session",
+    "client: io server disconnect",
+    "{ sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 }",
   ),
   "reference/socketio-spawn.ts": lines(
     "client: changed notes.txt",

@@ -3,6 +3,8 @@
 // greenthread's socket.io layer. With REDIS_URL set, sessions on several nodes share rooms and
 // broadcasts through Redis; without it everything runs in memory. On SIGTERM or SIGINT it closes
 // with `reconnect: true`: open pages reconnect by themselves to the next server on the same port.
+// With FEED=zmq the shared feed comes from a producer process over ZeroMQ (see zmq-feed.ts); the
+// feed is also served to plain WebSocket pages on /feed.ws (ws.html).
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -11,9 +13,12 @@ import { fileURLToPath } from "node:url";
 import { Server } from "socket.io";
 import { sleep, type Greenlet } from "greenthread";
 import { mount, type CloseOptions } from "greenthread/socketio";
+import { FeedStatus, announceFeedStatus } from "./feed-status.js";
 import { createJobsNamespace } from "./jobs.js";
 import { createNamespaces, type DashboardContext, type FeedPoint } from "./namespaces.js";
 import { Topic } from "./pubsub.js";
+import { serveWebSocketFeed, type WsFeed } from "./ws-feed.js";
+import type { ZmqFeedOptions } from "./zmq-feed.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const uplotDir = join(dirname(createRequire(import.meta.url).resolve("uplot/package.json")), "dist");
@@ -23,6 +28,9 @@ const assets: Record<string, { file: string; type: string }> = {
   "/app.js": { file: join(here, "public", "app.js"), type: "text/javascript; charset=utf-8" },
   "/jobs.js": { file: join(here, "public", "jobs.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { file: join(here, "public", "style.css"), type: "text/css; charset=utf-8" },
+  "/feed-status.js": { file: join(here, "public", "feed-status.js"), type: "text/javascript; charset=utf-8" },
+  "/ws.html": { file: join(here, "public", "ws.html"), type: "text/html; charset=utf-8" },
+  "/ws.js": { file: join(here, "public", "ws.js"), type: "text/javascript; charset=utf-8" },
   "/vendor/uPlot.iife.min.js": { file: join(uplotDir, "uPlot.iife.min.js"), type: "text/javascript; charset=utf-8" },
   "/vendor/uPlot.min.css": { file: join(uplotDir, "uPlot.min.css"), type: "text/css; charset=utf-8" },
 };
@@ -48,6 +56,8 @@ export interface DashboardOptions {
   graceMs?: number;
   /** Milliseconds between two points of the shared feed. Default 100. */
   feedIntervalMs?: number;
+  /** Take the shared feed from a ZeroMQ producer process instead of an in-process greenlet. */
+  zmq?: ZmqFeedOptions;
 }
 
 export interface Dashboard {
@@ -55,6 +65,10 @@ export interface Dashboard {
   context: DashboardContext;
   io: Server;
   http: HttpServer;
+  /** Whether the shared feed flows (always "live" for the in-process producer). */
+  feedStatus: FeedStatus;
+  /** The feed's plain WebSocket endpoint (/feed.ws). */
+  wsFeed: WsFeed;
   /**
    * Closes the app gracefully (every session reaped, the feed producer too), then the servers.
    * `reconnect: true` lets open pages reconnect to the next server on the URL (see `app.close`).
@@ -103,9 +117,19 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace, "/jobs": JobsNamespace },
     { graceMs: options.graceMs ?? 2000 },
   ));
-  // One producer for every page: the app owns it, so app.close() reaps it after the sessions.
-  const producer = app.spawn(produceSine, context.topic, options.feedIntervalMs ?? 100);
-  producer.name = "feed-producer";
+  // One producer (or relay) for every page: the app owns it, so app.close() reaps it after the sessions.
+  let feedStatus: FeedStatus;
+  if (options.zmq === undefined) {
+    feedStatus = new FeedStatus("in-process", "live");
+    const producer = app.spawn(produceSine, context.topic, options.feedIntervalMs ?? 100);
+    producer.name = "feed-producer";
+  } else {
+    // Imported here: only a dashboard that relays ZeroMQ loads the native addon.
+    const { startZmqFeed } = await import("./zmq-feed.js");
+    feedStatus = startZmqFeed(app, context.topic, options.zmq).status;
+  }
+  const stopAnnouncing = announceFeedStatus(io, feedStatus);
+  const wsFeed = serveWebSocketFeed(http, app, context.topic, feedStatus);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -114,6 +138,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     });
   } catch (error) {
     // Nothing may outlive a failed start: the producer would keep the process alive.
+    stopAnnouncing();
+    wsFeed.close();
     await app.close();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await closeRedis();
@@ -126,11 +152,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   let closing: Promise<void> | undefined;
   const close = (closeOptions?: Pick<CloseOptions, "reconnect">) =>
     (closing ??= (async () => {
+      stopAnnouncing();
+      wsFeed.close();
       await app.close({ reconnect: closeOptions?.reconnect ?? false });
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeRedis();
     })());
-  return { url, context, io, http, close };
+  return { url, context, io, http, feedStatus, wsFeed, close };
 }
 
 /** What a user should read when the server cannot start: the cause and what to change, one line. */
@@ -157,18 +185,26 @@ if (isMain) {
     process.exit(2);
   }
   const host = process.env.HOST ?? "127.0.0.1";
+  const feed = process.env.FEED || "in-process";
+  if (feed !== "in-process" && feed !== "zmq") {
+    console.error(`dashboard: FEED must be "zmq" or unset, got ${JSON.stringify(process.env.FEED)}`);
+    process.exit(2);
+  }
+  const zmq = feed === "zmq" ? await import("./zmq-feed.js").then((module) => module.fromEnvironment()) : undefined;
   let dashboard: Dashboard;
   try {
-    dashboard = await startDashboard({ port, host, redisUrl: process.env.REDIS_URL || undefined });
+    dashboard = await startDashboard({ port, host, redisUrl: process.env.REDIS_URL || undefined, zmq: zmq?.options });
   } catch (error) {
     console.error(`dashboard: ${startFailure(error, port, host)}`);
     process.exit(1);
   }
   console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${process.env.REDIS_URL ? ", Redis adapter" : ""})`);
+  if (zmq !== undefined) console.log(zmq.describe());
   // Closing with reconnect: open pages reconnect by themselves to whichever process serves this
   // port next, so a restart is a short gap on the page rather than a dead one.
   const shutdown = (signal: string) => {
     console.log(`${signal}: closing sessions…`);
+    zmq?.stop();
     dashboard.close({ reconnect: true }).then(
       () => {
         const { reaped, stragglers } = dashboard.context.app!.stats();

@@ -22,10 +22,41 @@ export interface ClassInfo {
   readonly settings: ClassSettings;
   /** `static rateLimits` by normalised event key, or null. */
   readonly rateLimits: ReadonlyMap<string, RateLimit> | null;
+  /**
+   * The class's `main(g)` method, when it has one: the session then runs it as a greenlet, and
+   * the events no `on…` handler answers wait in its mailbox for `recv()` (see recv.ts).
+   */
+  readonly main: ((g: unknown) => unknown) | null;
 }
 
 /** The method that receives every valid event no other handler answers to. */
 const CATCH_ALL = "onAny";
+
+/** The method a pull-style session runs as its greenlet (recv.ts). */
+const MAIN = "main";
+
+/**
+ * Stands in as the catch-all of a class with `main()`: events.ts hands the events it would
+ * receive to the session's mailbox instead of calling it.
+ */
+function toMailbox(): never {
+  throw new Error("events.ts delivers a main() class's unhandled events to its mailbox; this is never called");
+}
+
+/**
+ * The `main` method a class below `BaseNamespace` defines, if any (the most derived one).
+ * @throws {TypeError} when `main` is there but is not a method (an accessor, say).
+ */
+function findMain(call: string, cls: NamespaceClass): ((g: unknown) => unknown) | null {
+  for (let proto = cls.prototype as object | null; proto !== null && proto !== BaseNamespace.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, MAIN);
+    if (descriptor === undefined) continue;
+    if (typeof descriptor.value === "function") return descriptor.value as (g: unknown) => unknown;
+    const got = descriptor.get !== undefined || descriptor.set !== undefined ? "an accessor" : describe(descriptor.value);
+    throw new TypeError(`${call}: expected ${cls.name}.prototype.main to be a method main(g), got ${got}`);
+  }
+  return null;
+}
 
 const cache = new WeakMap<NamespaceClass, ClassInfo>();
 
@@ -48,8 +79,15 @@ export function classInfo(call: string, where: string, cls: unknown): ClassInfo 
   const ns = cls as NamespaceClass;
   const methods = collectHandlers(ns, BaseNamespace);
   // onAny is the catch-all, not the handler of an event "any": it receives the event name first.
-  const catchAll = methods.get(CATCH_ALL);
+  const onAny = methods.get(CATCH_ALL);
   methods.delete(CATCH_ALL);
+  const main = findMain(call, ns);
+  if (main !== null && onAny !== undefined) {
+    throw new TypeError(
+      `${call}: ${ns.name} defines both main() and onAny(); main() receives every event no on… handler answers, so onAny() would never run: keep one`,
+    );
+  }
+  const catchAll = onAny ?? (main === null ? undefined : toMailbox);
 
   // `static events`: exact event names mapped to handler methods.
   const exactNames = new Map<string, string>();
@@ -110,7 +148,7 @@ export function classInfo(call: string, where: string, cls: unknown): ClassInfo 
   const anySchemas = new Map<string, StandardSchemaV1>();
   for (const [key, schema] of schemas) if (!handlers.has(key)) anySchemas.set(key, schema);
   const table = new HandlerTable(handlers, exact, catchAll === undefined ? null : { method: catchAll, schemas: anySchemas });
-  const info: ClassInfo = { cls: ns, table, acl, settings, rateLimits };
+  const info: ClassInfo = { cls: ns, table, acl, settings, rateLimits, main };
   cache.set(ns, info);
   return info;
 }

@@ -82,7 +82,7 @@ export function refuse(session: Session, kind: Refusal, event: unknown, ack: Ack
   const text = typeof event === "string" ? event : safeString(event);
   const message = kind === "backlog" ? refusalMessage(kind, text, session.options.maxQueued) : refusalMessage(kind, text, a, b);
   debug("%s %s: %s", session.namespace, session.socket.id, message);
-  send(session, { name: REFUSAL_NAMES[kind], message }, shownName(text), ack);
+  sendReport(session, { name: REFUSAL_NAMES[kind], message }, shownName(text), ack);
   session.refused();
 }
 
@@ -113,7 +113,7 @@ function validated(session: Session, handler: Handler, event: string, result: St
   }
   if (result.issues !== undefined) {
     const view = { name: "ValidationError", message: validationMessage(event, describeIssue(result.issues[0])) };
-    send(session, view, event, ack);
+    sendReport(session, view, event, ack);
     return session.refused();
   }
   if (!Array.isArray(result.value)) {
@@ -172,9 +172,13 @@ function settle(session: Session, pending: Pending, run: () => void): void {
   }
 }
 
-/** The handler runs: now, or when the session's concurrency limit has a free slot. */
+/**
+ * The handler runs: now, or when the session's concurrency limit has a free slot. In a class with
+ * `main()`, what the catch-all would get goes to the session's mailbox instead (recv.ts).
+ */
 function start(session: Session, handler: Handler, event: string, args: unknown[], ack: Ack | undefined): void {
   if (!session.open) return;
+  if (handler.catchAll && session.mailbox !== null) return session.mailbox.deliver(event, args, ack);
   const limits = session.limits;
   if (limits === null || !limits.queued) return void invoke(session, handler, event, args, ack, null);
   if (session.waiting() >= session.options.maxQueued) return refuse(session, "backlog", event, ack);
@@ -261,6 +265,17 @@ function sendAck(session: Session, ack: Ack, value: unknown, event: string): voi
   }
 }
 
+/** Acks an event with `values` spread (a received event's `ack()`), while the session is open. Never throws. */
+export function ackWith(session: Session, ack: Ack, values: readonly unknown[], event: string): void {
+  if (!session.open) return;
+  try {
+    ack(...values);
+  } catch (error) {
+    // A value socket.io cannot encode: main's bug, reported as a handler's would be.
+    fail(session, "handler", error, event, ack);
+  }
+}
+
 /**
  * A failure of the application's code: `onError` unless meant for the client, then the report.
  * Never throws, whatever `error` is (a client-sent object whose `toString` throws included): it
@@ -274,14 +289,14 @@ export function fail(session: Session, kind: SocketErrorKind, error: unknown, ev
   } catch {
     // isClientFacing on a hostile value (a Proxy whose traps throw): it is not one of ours.
   }
-  send(session, clientView(error, session.options.exposeErrors), event, ack);
+  sendReport(session, clientView(error, session.options.exposeErrors), event, ack);
 }
 
 /**
  * Tells the client: an `"error"` event `{ name, message, event }`, and the ack `{ error }`. Never throws.
  * Every report shows at most SHOWN_NAME_LENGTH characters of the name, whatever failed.
  */
-function send(session: Session, view: ClientErrorView, event: string, ack: Ack | undefined): void {
+export function sendReport(session: Session, view: ClientErrorView, event: string, ack: Ack | undefined): void {
   if (!session.open) return;
   const { name, message } = view;
   try {

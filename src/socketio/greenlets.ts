@@ -155,14 +155,14 @@ export class GreenletOwner implements Watcher {
   }
 
   /**
-   * Kills every live greenlet with `GreenletExit(reason)` and resolves once all have died, or once
-   * `graceMs` has passed (the survivors are reported as stragglers and dropped).
+   * Kills every live greenlet with `exit` (by default a new `GreenletExit(reason)`) and resolves
+   * once all have died, or once `graceMs` has passed (the survivors are reported as stragglers and
+   * dropped).
    */
-  reap(reason: string, graceMs: number): Promise<void> {
+  reap(reason: string, graceMs: number, exit: GreenletExit = new GreenletExit(reason)): Promise<void> {
     const victims = [...this.live];
     this.counters.reaped += victims.length;
     if (victims.length > 0) debug("reaping %d greenlets (%s)", victims.length, reason);
-    const exit = new GreenletExit(reason);
     for (const g of victims) g._kill(exit);
     if (this.live.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {

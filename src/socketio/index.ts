@@ -1,4 +1,5 @@
 export { BaseNamespace, type NamespaceClass, type CallOptions, type KillAllOptions } from "./namespace.js";
+export type { RecvOptions } from "./recv.js";
 export {
   mount,
   SHUTTING_DOWN,
@@ -47,4 +48,5 @@ export type {
   Handlers,
   SchemaArgs,
   AckReply,
+  Received,
 } from "./types.js";

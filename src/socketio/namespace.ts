@@ -8,9 +8,10 @@ import type { Socket } from "socket.io";
 import type { Greenlet, GreenletFunction, Signal } from "../greenlet.js";
 import type { RateLimit } from "./limits.js";
 import type { ClassSettings } from "./options.js";
+import type { RecvOptions } from "./recv.js";
 import type { Session } from "./session.js";
 import { Targets, fetchSessions, type SessionInfo, type SessionsInOptions } from "./targets.js";
-import type { AckArgs, CallArgs, CallEvents, DefaultEventsMap, EventArgs, EventNames, EventsMap, FirstAckArg } from "./types.js";
+import type { AckArgs, CallArgs, CallEvents, DefaultEventsMap, EventArgs, EventNames, EventsMap, FirstAckArg, Received } from "./types.js";
 
 /** Options of {@link BaseNamespace.call}. */
 export interface CallOptions {
@@ -62,6 +63,10 @@ export function construct<N extends BaseNamespace<any, any, any>>(cls: new () =>
  * several ack arguments). Only `on[A-Z]…` methods defined by subclasses are reachable. Long work
  * goes into {@link spawn}: those greenlets belong to the session and are killed when it ends.
  *
+ * A second style pulls events instead: a class that defines `main(g)` gets it run as a session
+ * greenlet, and the events no `on…` handler answers wait for it to take them with
+ * {@link recv} (see {@link main}).
+ *
  * The type parameters are optional: `Data` types {@link data}; `ClientEvents` and `ServerEvents`
  * are event maps in socket.io's style (`{ point: (t: number, v: number) => void }`) for what the
  * client sends and what the server sends. `ServerEvents` checks {@link emit}, the room sends and
@@ -86,6 +91,18 @@ export function construct<N extends BaseNamespace<any, any, any>>(cls: new () =>
  *   }
  * }
  * mount(io, { "/chat": ChatNamespace });
+ * ```
+ * @example Pulling events in main(g)
+ * ```ts
+ * class Echo extends BaseNamespace {
+ *   override async main(g: Greenlet<unknown>) {
+ *     for (;;) {
+ *       const received = await this.recv({ signal: g }); // rejects with the GreenletExit once the session ends
+ *       const [event, ...args] = received;
+ *       received.ack?.(event, ...args);
+ *     }
+ *   }
+ * }
  * ```
  * @example Typed events
  * ```ts
@@ -174,6 +191,62 @@ export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultE
    * error report (`event: "initialize"`) and the session is disconnected. Default: nothing.
    */
   initialize(): void | Promise<void> {}
+
+  /**
+   * Define it to write the session as one sequential loop: `main(g)` runs as a greenlet of the
+   * session (its name is `<Class>.main`) once `initialize()` has resolved, and takes the events
+   * no `on…` handler answers with `await this.recv({ signal: g })`. Those events pass the usual
+   * checks first (name, ACL, rate limit, schema); they wait in a FIFO bounded by `maxQueued`
+   * until received (beyond it the client gets `BacklogFullError`). `on…` handlers of the same
+   * class still answer their own events, concurrently with `main`; a class with `main` may not
+   * also define `onAny` (`mount()` throws).
+   *
+   * `main` runs until the session ends: then it is killed like every session greenlet, with the
+   * disconnect reason in its `GreenletExit`, and `recv()` rejects with that exit. The other way
+   * round, `main` ending ends the session: returning disconnects it; throwing also tells the
+   * client (an error report with `event: "main"`, masked unless the error is a `ClientError`) and
+   * `onError` (kind `"greenlet"`, unless it is a `ClientError`). `killAll()` spares it.
+   *
+   * Only declared here: `BaseNamespace` has no `main`, and a class without one dispatches every
+   * event to its handlers.
+   * @example
+   * ```ts
+   * class Chat extends BaseNamespace {
+   *   override async main(g: Greenlet<unknown>) {
+   *     this.emit("history", lines);
+   *     for (;;) {
+   *       const [event, text] = await this.recv({ signal: g });
+   *       if (event === "message") this.broadcastEvent("message", text);
+   *     }
+   *   }
+   * }
+   * ```
+   */
+  main?(g: Greenlet<unknown>): unknown;
+
+  /**
+   * The next event that no `on…` handler answers, in arrival order, waiting for one when none is
+   * there: `[event, ...args]`, with an `ack(...values)` property when the client asked for an ack
+   * (see {@link Received}). For classes that define {@link main}; any code of the session may call
+   * it (several callers are served in call order).
+   *
+   * Rejects with `TimeoutError` on its own `timeout`, with `signal.reason` when the signal aborts
+   * (at once if it is aborted already), and, once the session has ended, with the `GreenletExit`
+   * its greenlets were killed with (its `reason` is the disconnect reason), signal or not. Cancel
+   * safety: a `recv()` that times out or is aborted takes nothing; the event goes to the next one.
+   * @throws {TypeError} when the class has no `main()` method (its events never arrive here), or
+   * when the options are malformed.
+   * @throws {RangeError} when `timeout` is negative or NaN.
+   * @example
+   * ```ts
+   * const received = await this.recv({ timeout: 30_000, signal: g });
+   * const [event, ...args] = received;
+   * received.ack?.("got it");
+   * ```
+   */
+  recv(options?: RecvOptions): Promise<Received<ClientEvents>> {
+    return this.#session.recv<ClientEvents>(options);
+  }
 
   /**
    * Runs once after the session ended and its greenlets were reaped (or became stragglers), with

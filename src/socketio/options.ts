@@ -18,7 +18,7 @@ export interface ClassSettings {
   rateLimit?: RateLimit;
   /** Milliseconds a handler under a `concurrency` limit may hold its slot before it is timed out. */
   handlerTimeout?: number;
-  /** Events a session may hold waiting (behind `initialize()`, the fairness budget or a concurrency slot). */
+  /** Events a session may hold waiting (behind `initialize()`, the fairness budget, a concurrency slot, or for `recv()`). */
   maxQueued?: number;
 }
 
@@ -41,8 +41,9 @@ export interface MountOptions {
   handlerTimeout?: number;
   /**
    * Events a session may hold that have not started (behind an async `initialize()`, over the
-   * per-turn budget, or waiting for a `concurrency` slot); beyond it each is refused with
-   * `BacklogFullError`. An integer ≥ 0, or Infinity. Default 1,000.
+   * per-turn budget, waiting for a `concurrency` slot, or, in a class with `main()`, waiting for
+   * `recv()`); beyond it each is refused with `BacklogFullError`. An integer ≥ 0, or Infinity.
+   * Default 1,000.
    */
   maxQueued?: number;
   /**

@@ -19,6 +19,7 @@ import type { Socket } from "socket.io";
 import createDebug from "debug";
 import { getClock, type TimerHandle } from "../core/clock.js";
 import { checkFunction, checkOptions, checkTimeout, describe } from "../core/validate.js";
+import { GreenletExit } from "../errors.js";
 import { Greenlet } from "../greenlet.js";
 import { Acl } from "./acl.js";
 import { Calls } from "./calls.js";
@@ -31,7 +32,9 @@ import { GreenletOwner, type Counters, type OwnerEvents } from "./greenlets.js";
 import { EventLimits, Window } from "./limits.js";
 import { construct, type BaseNamespace, type CallOptions, type KillAllOptions } from "./namespace.js";
 import type { SessionOptions } from "./options.js";
+import { Mailbox, startMain, type RecvOptions } from "./recv.js";
 import { callErrorHandler, safeString } from "./report.js";
+import type { EventsMap, Received } from "./types.js";
 
 const debug = createDebug("greenthread:socketio");
 
@@ -123,6 +126,10 @@ export class Session implements OwnerEvents, Backlogged {
   slots: Set<() => void> | null = null;
   /** Resolves once the session is done (reaped and hook run); set when it starts closing. */
   done: Promise<void> | null = null;
+  /** The events `recv()` has not taken yet, when the class has `main()`; null otherwise. */
+  readonly mailbox: Mailbox | null;
+  /** The greenlet running the class's `main()`, once started. */
+  private main: Greenlet<unknown> | null = null;
   private state = OPEN;
   private reason: string | undefined = undefined;
   private overrideReason: string | undefined = undefined;
@@ -157,6 +164,7 @@ export class Session implements OwnerEvents, Backlogged {
     this.acl = new Acl(info.acl);
     this.owner = new GreenletOwner(counters, this);
     this.limits = options.limits === null ? null : new EventLimits(options.limits);
+    this.mailbox = info.main === null ? null : new Mailbox(this);
     this.onEvent = (event, ...args) => this.arrive(event, args);
     this.onDisconnect = (reason) => this.close(reason);
   }
@@ -195,7 +203,15 @@ export class Session implements OwnerEvents, Backlogged {
         () => this.initialized(),
         (error: unknown) => this.initializeFailed(error),
       );
+    } else {
+      this.startMain();
     }
+  }
+
+  /** Runs the class's `main()`, if it has one, once `initialize()` has resolved. */
+  private startMain(): void {
+    const main = this.info.main;
+    if (main !== null && this.state === OPEN) this.main = startMain(this, main);
   }
 
   private arrive(event: unknown, args: unknown[]): void {
@@ -237,7 +253,13 @@ export class Session implements OwnerEvents, Backlogged {
 
   /** Events this session holds that have not started: what `maxQueued` bounds. */
   waiting(): number {
-    return (this.inbox?.length ?? 0) + (this.backlog?.length ?? 0) + (this.order?.length ?? 0) + (this.limits?.waiting ?? 0);
+    return (
+      (this.inbox?.length ?? 0) +
+      (this.backlog?.length ?? 0) +
+      (this.order?.length ?? 0) +
+      (this.limits?.waiting ?? 0) +
+      (this.mailbox?.size ?? 0)
+    );
   }
 
   /** Backlogged: starts up to `eventsPerTurn` events of the backlog. */
@@ -280,6 +302,7 @@ export class Session implements OwnerEvents, Backlogged {
     const inbox = this.inbox;
     this.inbox = null;
     this.initializing = null;
+    this.startMain();
     if (inbox === null) return;
     for (const [event, args, ack] of inbox) {
       if (this.state !== OPEN) return;
@@ -311,7 +334,22 @@ export class Session implements OwnerEvents, Backlogged {
     let select: ((g: Greenlet<unknown>) => boolean) | undefined;
     if (spared !== undefined) select = filter === undefined ? (g) => !spared(g) : (g) => !spared(g) && Boolean(filter(g));
     else if (filter !== undefined) select = (g) => Boolean(filter(g));
+    // main() is the session's body, not one of its workers: killing it would end the session.
+    const main = this.main;
+    if (main !== null) {
+      const chosen = select;
+      select = chosen === undefined ? (g) => g !== main : (g) => g !== main && chosen(g);
+    }
     return this.owner.killAll(options?.exception, timeout, select);
+  }
+
+  recv<C extends EventsMap>(options: RecvOptions | undefined): Promise<Received<C>> {
+    if (this.mailbox === null) {
+      throw new TypeError(
+        `BaseNamespace.recv(): ${this.info.cls.name} has no main() method, so its events go to its on… handlers and none would ever arrive here`,
+      );
+    }
+    return this.mailbox.recv<C>(options);
   }
 
   emit(event: string, args: unknown[]): boolean {
@@ -411,9 +449,12 @@ export class Session implements OwnerEvents, Backlogged {
     if (this.slots !== null) for (const release of [...this.slots]) release();
     // Reap first: a session greenlet waiting in call({ signal: g }) is then ended by its kill (its
     // call rejects with the GreenletExit, a clean end) rather than failed by SessionClosedError,
-    // which is left for calls made without the greenlet (from handlers).
-    this.done = this.teardown(reason);
+    // which is left for calls made without the greenlet (from handlers). recv() calls reject with
+    // the very exit main was killed with, whether or not they were given a signal.
+    const exit = new GreenletExit(reason);
+    this.done = this.teardown(reason, exit);
     this.calls?.close(reason);
+    this.mailbox?.close(exit);
   }
 
   /** socket.io kept the dropped connection's state: the session waits `ms` for it to be recovered. */
@@ -462,8 +503,8 @@ export class Session implements OwnerEvents, Backlogged {
     this.app.sessionDetachEnded(this);
   }
 
-  private async teardown(reason: string): Promise<void> {
-    const reaped = this.owner.reap(reason, this.graceMs);
+  private async teardown(reason: string, exit: GreenletExit): Promise<void> {
+    const reaped = this.owner.reap(reason, this.graceMs, exit);
     if (this.initializing !== null) await Promise.all([reaped, this.awaitInitialize(reason)]);
     else await reaped;
     this.state = CLOSED;

@@ -146,3 +146,25 @@ type HandlerResult<R> = [R] extends [never] ? unknown : R extends readonly unkno
 export type Handlers<C extends EventsMap, Schemas = Record<never, never>> = {
   [E in EventNames<C> as HandlerName<E>]: (...args: Extract<HandlerArgs<C, E, Schemas>, readonly unknown[]>) => HandlerResult<AckArgs<C, E>>;
 };
+
+// The `ack` of a received event: the event's declared ack parameters; none when the map declares
+// no ack for it. Method syntax, so a typed class stays assignable to the untyped base.
+type ReceivedAck<R> = [R] extends [never] ? { readonly ack?: undefined } : { ack?(...values: Extract<R, readonly unknown[]>): boolean };
+
+/**
+ * What `recv()` resolves with: an array of the event's name (as the client spelt it) and its
+ * arguments (the schema's output when the event has one), and, when the client asked for an ack,
+ * an `ack(...values)` property that answers it. `ack` sends once, while the session is open, and
+ * returns whether it sent; it is not enumerable, so the array logs and spreads as
+ * `[event, ...args]`. With a typed `ClientEvents` map, a union over its events: checking `event`
+ * narrows the arguments.
+ * @example
+ * ```ts
+ * const received = await this.recv({ signal: g });
+ * const [event, ...args] = received;
+ * if (event === "ping") received.ack?.("pong", Date.now());
+ * ```
+ */
+export type Received<C extends EventsMap = DefaultEventsMap> = string extends EventNames<C>
+  ? [event: string, ...args: unknown[]] & { ack?(...values: unknown[]): boolean }
+  : { [E in EventNames<C>]: [event: E, ...args: CallArgs<C, E>] & ReceivedAck<AckArgs<C, E>> }[EventNames<C>];

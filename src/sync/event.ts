@@ -6,7 +6,7 @@ import { checkSignal } from "../core/cancel.js";
 import { checkOptions, checkTimeout } from "../core/validate.js";
 import { rejectIfAborted, type Waiter } from "../core/waiter.js";
 import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
-import { Orphan, PARKS, type ParkEntry, type ParkSite, type Resolve } from "../core/park.js";
+import { Orphan, PARKS, type ParkEntry, type Resolve } from "../core/park.js";
 import type { Greenlet, WaitOptions } from "../greenlet.js";
 import { WakeList } from "./wake-list.js";
 
