@@ -432,12 +432,83 @@ interface Outcome {
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
-const END: Outcome = { ok: true, value: undefined, g: null, report: false };
 
 interface Consumer<R> {
   resolve(result: IteratorResult<R, undefined>): void;
   reject(error: unknown): void;
 }
+
+// What a slot of the outcome ring holds.
+const EMPTY = 0;
+const VALUE = 1;
+const FAILURE = 2; // an Outcome
+
+/**
+ * The outcomes waiting for the consumer, by position: a ring that grows by doubling, with a kind
+ * per slot so that a value needs no wrapper object. Ordered imap places an outcome at its
+ * worker's index; unordered imap at its rank of completion. The consumer reads position after
+ * position. (It replaced a Map of Outcome objects: a hash insert and delete and an object per item.)
+ */
+class OutcomeRing {
+  private values: unknown[] = new Array<unknown>(64).fill(undefined);
+  private kinds = new Uint8Array(64);
+  private mask = 63;
+
+  /** Stores at `position`; `base` is the oldest position still unread, which bounds the span. */
+  put(position: number, base: number, kind: number, value: unknown): void {
+    if (position - base > this.mask) this.grow(base, position);
+    const i = position & this.mask;
+    this.values[i] = value;
+    this.kinds[i] = kind;
+  }
+
+  kind(position: number): number {
+    return this.kinds[position & this.mask]!;
+  }
+
+  /** Takes the content of `position` out. */
+  take(position: number): unknown {
+    const i = position & this.mask;
+    const value = this.values[i];
+    this.values[i] = undefined;
+    this.kinds[i] = EMPTY;
+    return value;
+  }
+
+  /** Every failure held at positions from `from` on, taken out (the ring is empty afterwards). */
+  drainFailures(from: number): Outcome[] {
+    const failures: Outcome[] = [];
+    for (let n = 0; n <= this.mask; n++) {
+      const i = (from + n) & this.mask;
+      if (this.kinds[i] === FAILURE) failures.push(this.values[i] as Outcome);
+      this.values[i] = undefined;
+      this.kinds[i] = EMPTY;
+    }
+    return failures;
+  }
+
+  private grow(base: number, position: number): void {
+    let size = this.mask + 1;
+    while (position - base >= size) size *= 4;
+    const values: unknown[] = new Array<unknown>(size).fill(undefined);
+    const kinds = new Uint8Array(size);
+    const mask = size - 1;
+    for (let p = base; p <= base + this.mask; p++) {
+      const i = p & this.mask;
+      values[p & mask] = this.values[i];
+      kinds[p & mask] = this.kinds[i]!;
+    }
+    this.values = values;
+    this.kinds = kinds;
+    this.mask = mask;
+  }
+}
+
+// What `take()` found; the content is in `taken`.
+const NONE = 0;
+const TOOK_VALUE = 1;
+const TOOK_FAILURE = 2;
+const TOOK_END = 3;
 
 /**
  * `imap` and `imapUnordered`: an async iterator over the values, in input or completion order.
@@ -447,13 +518,13 @@ interface Consumer<R> {
 export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefined> {
   private started = false;
   private finished = false;
-  /** Ordered: outcomes by index, waiting for their turn. */
-  private readonly byIndex = new Map<number, Outcome>();
-  /** Unordered: outcomes in completion order. */
-  private readonly queue: Outcome[] = [];
-  private queueHead = 0;
-  private nextOut = 0;
+  private readonly ring = new OutcomeRing();
+  /** The next position the consumer reads. */
+  private readAt = 0;
+  /** Unordered: the next position an outcome is stored at. */
+  private writeAt = 0;
   private terminal: Outcome | null = null;
+  private taken: unknown = undefined;
   private readonly consumers: Consumer<R>[] = [];
 
   constructor(
@@ -478,8 +549,8 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
       this.open();
     }
     if (this.consumers.length === 0) {
-      const outcome = this.take();
-      if (outcome !== null) return this.settle(outcome);
+      const took = this.take();
+      if (took !== NONE) return this.settle(took);
     }
     return new Promise((resolve, reject) => this.consumers.push({ resolve, reject }));
   }
@@ -492,27 +563,21 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
   }
 
   protected onValue(index: number, value: unknown): void {
-    const outcome: Outcome = { ok: true, value, g: null, report: false };
-    if (this.ordered) this.byIndex.set(index, outcome);
-    else this.queue.push(outcome);
-    this.flush();
+    this.ring.put(this.ordered ? index : this.writeAt++, this.readAt, VALUE, value);
+    if (this.consumers.length > 0) this.flush();
   }
 
   protected onFailure(index: number, error: unknown, g: Greenlet<any> | null, report: boolean): void {
     const outcome: Outcome = { ok: false, value: error, g, report };
     if (this.ordered) {
       // The earliest failure in input order wins; one it supersedes will never be surfaced.
-      if (this.cutoff !== Infinity) {
-        const superseded = this.byIndex.get(this.cutoff);
-        this.byIndex.delete(this.cutoff);
-        if (superseded !== undefined) reportOutcome(superseded);
-      }
-      this.byIndex.set(index, outcome);
+      if (this.cutoff !== Infinity && this.ring.kind(this.cutoff) === FAILURE) reportOutcome(this.ring.take(this.cutoff) as Outcome);
+      this.ring.put(index, this.readAt, FAILURE, outcome);
       this.cutoff = index;
       this.stopFeeding();
       this.killWorkersAfter(index);
     } else {
-      this.queue.push(outcome);
+      this.ring.put(this.writeAt++, this.readAt, FAILURE, outcome);
       this.halt();
     }
     this.flush();
@@ -529,55 +594,59 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
     this.flush();
   }
 
-  /** The next outcome the consumer may have, END when the iteration is over, null if none yet. */
-  private take(): Outcome | null {
-    if (this.finished) return END;
-    if (this.terminal !== null) return this.terminal;
-    if (this.ordered) {
-      const outcome = this.byIndex.get(this.nextOut);
-      if (outcome !== undefined) {
-        this.byIndex.delete(this.nextOut++);
-        return outcome;
+  /** What the consumer may have next (its content in `taken`), or NONE if nothing yet. */
+  private take(): number {
+    if (this.finished) return TOOK_END;
+    if (this.terminal !== null) {
+      this.taken = this.terminal.value;
+      return TOOK_FAILURE;
+    }
+    const kind = this.ring.kind(this.readAt);
+    if (kind !== EMPTY) {
+      const content = this.ring.take(this.readAt++);
+      if (kind === VALUE) {
+        this.taken = content;
+        return TOOK_VALUE;
       }
-      return this.exhausted && this.active === 0 && this.nextOut >= this.pulled ? END : null;
+      this.taken = (content as Outcome).value;
+      return TOOK_FAILURE;
     }
-    if (this.queueHead < this.queue.length) {
-      const outcome = this.queue[this.queueHead]!;
-      this.queue[this.queueHead++] = END; // drop the reference
-      if (this.queueHead === this.queue.length) this.queue.length = this.queueHead = 0;
-      return outcome;
-    }
-    // Once stopped nothing more is queued: a failure or the group's kill went in last.
-    return this.stopped || (this.exhausted && this.active === 0) ? END : null;
+    if (this.ordered) return this.exhausted && this.active === 0 && this.readAt >= this.pulled ? TOOK_END : NONE;
+    // Once stopped nothing more is stored: a failure or the group's kill went in last.
+    return this.stopped || (this.exhausted && this.active === 0) ? TOOK_END : NONE;
   }
 
-  private settle(outcome: Outcome): Promise<IteratorResult<R, undefined>> {
-    if (outcome === END) {
+  private settle(took: number): Promise<IteratorResult<R, undefined>> {
+    const content = this.taken;
+    this.taken = undefined;
+    if (took === TOOK_END) {
       this.finish();
       return Promise.resolve(DONE);
     }
-    if (!outcome.ok) {
+    if (took === TOOK_FAILURE) {
       this.finish();
-      return Promise.reject(outcome.value);
+      return Promise.reject(content);
     }
     this.consumed();
-    return Promise.resolve({ done: false, value: outcome.value as R });
+    return Promise.resolve({ done: false, value: content as R });
   }
 
   private flush(): void {
     while (this.consumers.length > 0) {
-      const outcome = this.take();
-      if (outcome === null) return;
+      const took = this.take();
+      if (took === NONE) return;
+      const content = this.taken;
+      this.taken = undefined;
       const consumer = this.consumers.shift()!;
-      if (outcome === END) {
+      if (took === TOOK_END) {
         this.finish();
         consumer.resolve(DONE);
-      } else if (!outcome.ok) {
+      } else if (took === TOOK_FAILURE) {
         this.finish();
-        consumer.reject(outcome.value);
+        consumer.reject(content);
       } else {
         this.consumed();
-        consumer.resolve({ done: false, value: outcome.value as R });
+        consumer.resolve({ done: false, value: content as R });
       }
     }
   }
@@ -587,10 +656,7 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
     if (this.finished) return;
     this.finished = true;
     this.halt();
-    for (const outcome of this.byIndex.values()) reportOutcome(outcome);
-    this.byIndex.clear();
-    for (let i = this.queueHead; i < this.queue.length; i++) reportOutcome(this.queue[i]!);
-    this.queue.length = this.queueHead = 0;
+    for (const outcome of this.ring.drainFailures(this.readAt)) reportOutcome(outcome);
     const waiting = this.consumers.splice(0);
     for (const consumer of waiting) consumer.resolve(DONE);
   }
