@@ -46,6 +46,8 @@ export interface DashboardOptions {
   graceMs?: number;
   /** Milliseconds between two points of the shared feed. Default 100. */
   feedIntervalMs?: number;
+  /** This server's name among the nodes (the runtime panel shows it). Default: `<hostname>-<pid>`. */
+  nodeId?: string;
 }
 
 export interface Dashboard {
@@ -69,6 +71,14 @@ async function produceSine(g: Greenlet<void>, topic: Topic<FeedPoint>, intervalM
   }
 }
 
+/** Every second, every node's stats for the runtime panel (a node that does not answer in 800 ms is listed as missing). */
+async function watchCluster(g: Greenlet<void>, context: DashboardContext): Promise<void> {
+  for (;;) {
+    context.cluster = await context.app!.clusterStats({ timeout: 800, signal: g });
+    await sleep(1000, { signal: g });
+  }
+}
+
 /**
  * Starts the dashboard. Rejects with the listen error (`code` `"EADDRINUSE"` on a busy port) after
  * closing everything it had started.
@@ -83,10 +93,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const io = new Server(http);
   let closeRedis = async (): Promise<void> => {};
   if (options.redisUrl !== undefined) {
-    const [{ createAdapter }, { createClient }] = await Promise.all([import("@socket.io/redis-adapter"), import("redis")]);
-    const pub = createClient({ url: options.redisUrl });
-    const sub = pub.duplicate();
-    await Promise.all([pub.connect(), sub.connect()]);
+    const [{ createAdapter }, { connectRedisPair }] = await Promise.all([import("@socket.io/redis-adapter"), import("./redis.js")]);
+    const { pub, sub } = await connectRedisPair(options.redisUrl);
     io.adapter(createAdapter(pub, sub));
     closeRedis = async () => {
       await Promise.allSettled([pub.quit(), sub.quit()]);
@@ -98,11 +106,12 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const app = (context.app = mount(
     io,
     { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace },
-    { graceMs: options.graceMs ?? 2000 },
+    { graceMs: options.graceMs ?? 2000, ...(options.nodeId === undefined ? {} : { nodeId: options.nodeId }) },
   ));
   // One producer for every page: the app owns it, so app.close() reaps it after the sessions.
   const producer = app.spawn(produceSine, context.topic, options.feedIntervalMs ?? 100);
   producer.name = "feed-producer";
+  if (options.redisUrl !== undefined) app.spawn(watchCluster, context).name = "cluster-stats";
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -156,12 +165,13 @@ if (isMain) {
   const host = process.env.HOST ?? "127.0.0.1";
   let dashboard: Dashboard;
   try {
-    dashboard = await startDashboard({ port, host, redisUrl: process.env.REDIS_URL || undefined });
+    dashboard = await startDashboard({ port, host, redisUrl: process.env.REDIS_URL || undefined, ...(process.env.NODE_ID ? { nodeId: process.env.NODE_ID } : {}) });
   } catch (error) {
     console.error(`dashboard: ${startFailure(error, port, host)}`);
     process.exit(1);
   }
-  console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${process.env.REDIS_URL ? ", Redis adapter" : ""})`);
+  const adapter = process.env.REDIS_URL ? `, node ${dashboard.context.app!.nodeId} on Redis` : "";
+  console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${adapter})`);
   // Closing with reconnect: open pages reconnect by themselves to whichever process serves this
   // port next, so a restart is a short gap on the page rather than a dead one.
   const shutdown = (signal: string) => {

@@ -48,9 +48,7 @@ while (heard.length < 2) await new Promise((resolve) => setTimeout(resolve, 10))
 console.log("the tab heard:", heard);
 console.log("subscribers while open:", await numsub("news:general", "news:sports"));
 
-const reaped = once(tab, "disconnect");
 tab.disconnect();
-await reaped;
 while (app.stats().sessions > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 console.log("subscribers after the tab left:", await numsub("news:general", "news:sports"));
 console.log(app.stats());

@@ -33,7 +33,7 @@ beforeEach(async () => {
   if (skip !== false) return;
   for (const node of [a, b, c]) {
     if (node.child.exitCode !== null || node.child.signalCode !== null) continue;
-    await until(async () => (await node.ask<Record<string, number>>("stats")).sessions === 0, `${node.nodeId} to close the last test's sessions`);
+    await until(async () => (await node.ask<Counts>("stats")).sessions === 0, `${node.nodeId} to close the last test's sessions`);
   }
 });
 
@@ -47,6 +47,14 @@ after(async () => {
   }
   await redis?.stop();
 });
+
+interface Counts {
+  sessions: number;
+  greenlets: number;
+  reaped: number;
+  stragglers: number;
+  adapterErrors: number;
+}
 
 interface Stats {
   self: string;
@@ -171,19 +179,19 @@ test("disconnectSockets() called on node B ends sessions living on A, and A reap
   assert.equal(await doomed[0]!.emitWithAck("work", "d1-job2"), 2);
   assert.equal(await doomed[1]!.emitWithAck("work", "d2-job1"), 1);
   assert.equal(await spared.emitWithAck("work", "s1-job1"), 1);
-  const aBefore = await a.ask<Record<string, number>>("stats");
+  const aBefore = await a.ask<Counts>("stats");
   const reasons = doomed.map((client) => new Promise((resolve) => client.once("disconnect", resolve)));
   const bGone = new Promise((resolve) => onB.once("disconnect", resolve));
-  const bBefore = await b.ask<Record<string, number>>("stats");
+  const bBefore = await b.ask<Counts>("stats");
   // B's own session in the room goes too; B's counters move by exactly that one session.
   await b.ask("disconnectRoom", "doomed");
   assert.deepEqual(await Promise.all(reasons), ["io server disconnect", "io server disconnect"]);
   await bGone;
   await Promise.all(["d1-job1 reaped", "d1-job2 reaped", "d2-job1 reaped"].map((line) => a.logged(line)));
-  await until(async () => (await a.ask<Record<string, number>>("stats")).sessions === aBefore.sessions - 2, "A to close the sessions");
+  await until(async () => (await a.ask<Counts>("stats")).sessions === aBefore.sessions - 2, "A to close the sessions");
   assert.deepEqual(await a.ask("stats"), { ...aBefore, sessions: aBefore.sessions - 2, greenlets: aBefore.greenlets - 3, reaped: aBefore.reaped + 3 });
   assert.ok(!a.logs.includes("s1-job1 reaped"), "a session outside the room keeps its greenlet");
-  await until(async () => (await b.ask<Record<string, number>>("stats")).sessions === bBefore.sessions - 1, "B to close its session");
+  await until(async () => (await b.ask<Counts>("stats")).sessions === bBefore.sessions - 1, "B to close its session");
   assert.deepEqual(await b.ask("stats"), { ...bBefore, sessions: bBefore.sessions - 1 });
   spared.disconnect();
   await a.logged("s1-job1 reaped");
@@ -251,7 +259,7 @@ test("with Redis SIGKILLed mid-traffic, every node keeps serving locally, report
   assert.deepEqual(probeDown.pub, probeBefore.pub, "no listener per failed publish");
   assert.deepEqual(probeDown.sub, probeBefore.sub);
   assert.ok((probeDown.resources.Timeout ?? 0) <= (probeBefore.resources.Timeout ?? 0) + 2, `no timer per failed publish: ${JSON.stringify([probeBefore.resources, probeDown.resources])}`);
-  const statsDown = await a.ask<Record<string, number>>("stats");
+  const statsDown = await a.ask<Counts>("stats");
   assert.ok(statsDown.adapterErrors! >= 300, `adapterErrors counts the dropped sends: ${statsDown.adapterErrors}`);
   const alone = await a.ask<Stats>("clusterStats", { timeout: 300 });
   assert.deepEqual(Object.keys(alone.nodes), ["node-a"], "without Redis a node answers for itself");
@@ -287,7 +295,7 @@ test("a SIGKILLed node's clients reconnect to the others through the balancer, a
     const homes = await Promise.all(users.map((client) => client.emitWithAck("name", "user")));
     assert.deepEqual([...new Set(homes)].sort(), ["node-a", "node-b", "node-c"], "the balancer spreads the clients");
     const onC = users.filter((_, i) => homes[i] === "node-c");
-    const back = onC.map((client) => new Promise((resolve) => client.once("connect", resolve)));
+    const back = onC.map((client) => new Promise<void>((resolve) => client.once("connect", () => resolve())));
     c.child.kill("SIGKILL");
     await c.exited;
     await Promise.all(back);
