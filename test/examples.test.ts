@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..");
 
 /** Subdirectories of examples/ that hold applications with tests of their own, not samples. */
-const applications = new Set(["dashboard"]);
+const applications = new Set(["dashboard", "cluster"]);
 
 /** Every example program: `.ts` files under examples/, outside the applications, not `_`-prefixed. */
 const examples = readdirSync(join(root, "examples"), { recursive: true })
@@ -524,10 +524,17 @@ const expected: Record<string, string> = {
   ),
   "reference/socketio-nodes.ts": lines(
     "bob, on node 2, heard: hello from node 1",
-    "node 1: { sessions: 1, greenlets: 1, reaped: 0, stragglers: 0 }",
-    "node 2: { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0 }",
-    "closed: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
-    "closed: { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 }",
+    "node 1: { sessions: 1, greenlets: 1, reaped: 0, stragglers: 0, adapterErrors: 0 }",
+    "node 2: { sessions: 1, greenlets: 0, reaped: 0, stragglers: 0, adapterErrors: 0 }",
+    "closed: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0, adapterErrors: 0 }",
+    "closed: { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0, adapterErrors: 0 }",
+  ),
+  "reference/socketio-subscriber.ts": lines(
+    "subscribed to news:sports",
+    "the tab heard: [ 'news:general: rain tomorrow', 'news:sports: 3-1' ]",
+    "subscribers while open: { 'news:general': 1, 'news:sports': 1 }",
+    "subscribers after the tab left: { 'news:general': 0, 'news:sports': 0 }",
+    "{ sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
   ),
   "reference/socketio-overview.ts": lines(
     "point 1",
@@ -570,7 +577,7 @@ const expected: Record<string, string> = {
 const expectedStderr: Record<string, string> = {};
 
 /** Examples that start a real redis-server: skipped where it is missing (never under CI=true). */
-const needsRedis = new Set(["reference/socketio-nodes.ts"]);
+const needsRedis = new Set(["reference/socketio-nodes.ts", "reference/socketio-subscriber.ts"]);
 const redis = redisSkip();
 
 describe("examples", { concurrency: 2 }, () => {

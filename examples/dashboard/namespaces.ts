@@ -1,7 +1,7 @@
 // The dashboard's socket.io namespaces. Each class is one kind of session; every greenlet a session
 // spawns through `this.spawn` is owned by it and reaped when the tab closes.
 import { TimeoutError, sleep, type Greenlet } from "greenthread";
-import { BaseNamespace, ClientError, type MountedApp } from "greenthread/socketio";
+import { BaseNamespace, ClientError, type ClusterStats, type MountedApp, type SocketStats } from "greenthread/socketio";
 import { z } from "zod";
 import { cpuPercent, readCpuTimes } from "./cpu.js";
 import type { Subscription, Topic } from "./pubsub.js";
@@ -19,6 +19,8 @@ export interface DashboardContext {
   topic: Topic<FeedPoint>;
   /** Every open session, for the runtime panel. */
   sessions: Set<BaseNamespace>;
+  /** Every node's stats, refreshed every second when the dashboard runs on Redis (several nodes). */
+  cluster?: ClusterStats<SocketStats>;
 }
 
 /** One row of the runtime panel. */
@@ -216,5 +218,8 @@ export function snapshot(context: DashboardContext) {
     sessions: rows,
     appGreenlets,
     feed: { published: context.topic.published, subscribers: context.topic.size },
+    /** The node this tab's sessions live on, and every node's stats (null on a single node). */
+    node: context.app?.nodeId,
+    cluster: context.cluster ?? null,
   };
 }

@@ -58,6 +58,8 @@ export interface DashboardOptions {
   feedIntervalMs?: number;
   /** Take the shared feed from a ZeroMQ producer process instead of an in-process greenlet. */
   zmq?: ZmqFeedOptions;
+  /** This server's name among the nodes (the runtime panel shows it). Default: `<hostname>-<pid>`. */
+  nodeId?: string;
 }
 
 export interface Dashboard {
@@ -85,6 +87,14 @@ async function produceSine(g: Greenlet<void>, topic: Topic<FeedPoint>, intervalM
   }
 }
 
+/** Every second, every node's stats for the runtime panel (a node that does not answer in 800 ms is listed as missing). */
+async function watchCluster(g: Greenlet<void>, context: DashboardContext): Promise<void> {
+  for (;;) {
+    context.cluster = await context.app!.clusterStats({ timeout: 800, signal: g });
+    await sleep(1000, { signal: g });
+  }
+}
+
 /**
  * Starts the dashboard. Rejects with the listen error (`code` `"EADDRINUSE"` on a busy port) after
  * closing everything it had started.
@@ -99,10 +109,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const io = new Server(http);
   let closeRedis = async (): Promise<void> => {};
   if (options.redisUrl !== undefined) {
-    const [{ createAdapter }, { createClient }] = await Promise.all([import("@socket.io/redis-adapter"), import("redis")]);
-    const pub = createClient({ url: options.redisUrl });
-    const sub = pub.duplicate();
-    await Promise.all([pub.connect(), sub.connect()]);
+    const [{ createAdapter }, { connectRedisPair }] = await Promise.all([import("@socket.io/redis-adapter"), import("./redis.js")]);
+    const { pub, sub } = await connectRedisPair(options.redisUrl);
     io.adapter(createAdapter(pub, sub));
     closeRedis = async () => {
       await Promise.allSettled([pub.quit(), sub.quit()]);
@@ -115,7 +123,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const app = (context.app = mount(
     io,
     { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace, "/jobs": JobsNamespace },
-    { graceMs: options.graceMs ?? 2000 },
+    { graceMs: options.graceMs ?? 2000, ...(options.nodeId === undefined ? {} : { nodeId: options.nodeId }) },
   ));
   // One producer (or relay) for every page: the app owns it, so app.close() reaps it after the sessions.
   let feedStatus: FeedStatus;
@@ -130,6 +138,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   }
   const stopAnnouncing = announceFeedStatus(io, feedStatus);
   const wsFeed = serveWebSocketFeed(http, app, context.topic, feedStatus);
+  if (options.redisUrl !== undefined) app.spawn(watchCluster, context).name = "cluster-stats";
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -193,12 +202,19 @@ if (isMain) {
   const zmq = feed === "zmq" ? await import("./zmq-feed.js").then((module) => module.fromEnvironment()) : undefined;
   let dashboard: Dashboard;
   try {
-    dashboard = await startDashboard({ port, host, redisUrl: process.env.REDIS_URL || undefined, zmq: zmq?.options });
+    dashboard = await startDashboard({
+      port,
+      host,
+      redisUrl: process.env.REDIS_URL || undefined,
+      zmq: zmq?.options,
+      ...(process.env.NODE_ID ? { nodeId: process.env.NODE_ID } : {}),
+    });
   } catch (error) {
     console.error(`dashboard: ${startFailure(error, port, host)}`);
     process.exit(1);
   }
-  console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${process.env.REDIS_URL ? ", Redis adapter" : ""})`);
+  const adapter = process.env.REDIS_URL ? `, node ${dashboard.context.app!.nodeId} on Redis` : "";
+  console.log(`greenthread dashboard: ${dashboard.url} (pid ${process.pid}${adapter})`);
   if (zmq !== undefined) console.log(zmq.describe());
   // Closing with reconnect: open pages reconnect by themselves to whichever process serves this
   // port next, so a restart is a short gap on the page rather than a dead one.

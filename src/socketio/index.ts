@@ -8,7 +8,10 @@ export {
   type NamespaceSpec,
   type SocketStats,
   type CloseOptions,
+  type ClusterStats,
+  type ClusterStatsOptions,
 } from "./mount.js";
+export { AdapterError } from "./cluster.js";
 export { TOO_MANY_REFUSALS } from "./session.js";
 export { DEFAULTS as SOCKETIO_DEFAULTS, type ClassSettings } from "./options.js";
 export type { RateLimit } from "./limits.js";

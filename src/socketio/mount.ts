@@ -6,9 +6,12 @@
 import type { Namespace, Server, Socket } from "socket.io";
 import createDebug from "debug";
 import { getClock } from "../core/clock.js";
-import { checkDuration, checkFunction, checkOptions, describe, failArgument } from "../core/validate.js";
+import { checkSignal } from "../core/cancel.js";
+import { rejectIfAborted } from "../core/waiter.js";
+import { checkDuration, checkFunction, checkOptions, checkTimeout, describe, failArgument } from "../core/validate.js";
 import type { Greenlet, GreenletFunction } from "../greenlet.js";
 import { classInfo, type ClassInfo } from "./classinfo.js";
+import { ClusterLink, guardAdapter, type AdapterError, type AdapterObserver, type ClusterStats, type ClusterStatsOptions } from "./cluster.js";
 import { StragglerError } from "./errors.js";
 import { GreenletOwner, type Counters, type OwnerEvents } from "./greenlets.js";
 import type { NamespaceClass } from "./namespace.js";
@@ -29,7 +32,7 @@ const debug = createDebug("greenthread:socketio");
  */
 export const SHUTTING_DOWN = "server shutting down";
 
-export type { MountOptions };
+export type { MountOptions, ClusterStats, ClusterStatsOptions };
 
 /**
  * What {@link MountedApp.stats} returns: the app's counts on this node, or one mounted namespace's.
@@ -51,6 +54,13 @@ export interface SocketStats {
    * `connectionStateRecovery` on.
    */
   detached?: number;
+  /**
+   * Running total of sends to other nodes that never reached the adapter's Redis (dropped while
+   * the link was down, or failed in flight): their local recipients got them, the other nodes did
+   * not, and nothing replays them. Present only when a mounted namespace uses a pub/sub adapter
+   * such as `@socket.io/redis-adapter`.
+   */
+  adapterErrors?: number;
 }
 
 /** Options of {@link MountedApp.close}. */
@@ -135,6 +145,24 @@ export interface MountedApp {
   close(options?: CloseOptions): Promise<void>;
   /** The socket.io namespaces mounted, by the path given (the parent namespace for a RegExp): add `use()` middleware here. */
   readonly namespaces: ReadonlyMap<string | RegExp, Namespace>;
+  /** This node's id in {@link clusterStats} (`mount()`'s `nodeId`, default `<hostname>-<pid>`). */
+  readonly nodeId: string;
+  /**
+   * Every node's {@link stats}, asked through the adapter: each node that mounted this app on the
+   * same namespaces answers with its own counts. Resolves once every node linked to Redis has
+   * answered, or at `timeout` (default 2000 ms) with the answers that came and the silent nodes
+   * listed in `missing`; it never waits longer. Rejects only with `signal.reason` on abort. A
+   * node that died (its Redis connection closed) is not listed at all. Without a pub/sub adapter,
+   * or while Redis is down, the answer is this node's own counts alone. The app's first string
+   * path carries the exchange, so an app of RegExp paths only answers for itself.
+   * @throws {TypeError|RangeError} when the options are malformed.
+   * @example
+   * ```ts
+   * const { nodes, totals, missing } = await app.clusterStats({ timeout: 500 });
+   * console.log(`${totals.sessions} sessions on ${Object.keys(nodes).length} nodes`, missing);
+   * ```
+   */
+  clusterStats(options?: ClusterStatsOptions): Promise<ClusterStats<SocketStats>>;
 }
 
 /** The namespaces argument of {@link mount}. */
@@ -158,7 +186,7 @@ function entriesOf(spec: unknown): [unknown, unknown][] {
   });
 }
 
-class App implements SessionHost, MountedApp, OwnerEvents {
+class App implements SessionHost, MountedApp, OwnerEvents, AdapterObserver {
   /** Counts by mounted path; the app's totals are their sums plus the app's own greenlets. */
   private readonly counters = new Map<string, Counters>();
   /** The counts of the app's own greenlets (sessions is always 0). */
@@ -175,8 +203,43 @@ class App implements SessionHost, MountedApp, OwnerEvents {
   recoveryMs: number | null = null;
   /** Detached sessions by socket id (socket.io keeps the id across a recovery). */
   private readonly detached = new Map<string, Session>();
+  /** The guards of the pub/sub adapters of the mounted namespaces (none with the in-memory adapter). */
+  private readonly guards = new Set<NonNullable<ReturnType<typeof guardAdapter>>>();
+  private adapterErrors = 0;
+  /** The stats exchange with the other nodes; null without a pub/sub adapter on a string path. */
+  private cluster: ClusterLink<SocketStats> | null = null;
 
   constructor(readonly options: AppSettings) {}
+
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
+  /** Guards the adapter of `nsp` (see cluster.ts); the first string path's also carries the stats exchange. */
+  private watch(nsp: Namespace, path: string | RegExp): void {
+    const guard = guardAdapter(nsp, this);
+    if (guard === null) return;
+    this.guards.add(guard);
+    if (this.cluster !== null || typeof path !== "string") return;
+    this.cluster = new ClusterLink<SocketStats>(nsp, guard, this.options.nodeId, () => this.stats(), this, (error) =>
+      callErrorHandler(this.options.onError, error, { kind: "adapter", namespace: nsp.name }),
+    );
+  }
+
+  /** AdapterObserver: a send to the other nodes did not reach Redis. */
+  adapterSendFailed(): void {
+    this.adapterErrors++;
+  }
+
+  /** AdapterObserver: the link to Redis went down (once per outage). */
+  adapterDown(error: AdapterError): void {
+    callErrorHandler(this.options.onError, error, { kind: "adapter" });
+  }
+
+  /** AdapterObserver: the link is back. */
+  adapterUp(): void {
+    debug("adapter link back after %d failed sends in all", this.adapterErrors);
+  }
 
   mount(io: Server, path: string | RegExp, info: ClassInfo): void {
     const nsp = io.of(path);
@@ -186,6 +249,7 @@ class App implements SessionHost, MountedApp, OwnerEvents {
     const options = sessionOptions(this.options, info.settings, info.rateLimits);
     const counters: Counters = { sessions: 0, greenlets: 0, reaped: 0, stragglers: 0 };
     this.counters.set(String(path), counters);
+    this.watch(nsp, path);
     nsp.use((socket, next) => {
       if (this.closing === null) return next();
       if (!this.reconnect) return next(new Error(SHUTTING_DOWN));
@@ -199,7 +263,12 @@ class App implements SessionHost, MountedApp, OwnerEvents {
         next(new Error(SHUTTING_DOWN));
       });
     });
-    nsp.on("connection", (socket: Socket) => this.connect(socket, info, options, counters));
+    // A RegExp's child namespaces are created, each with its own adapter, as clients reach them.
+    const dynamic = path instanceof RegExp;
+    nsp.on("connection", (socket: Socket) => {
+      if (dynamic) this.watch(socket.nsp, path);
+      this.connect(socket, info, options, counters);
+    });
   }
 
   private connect(socket: Socket, info: ClassInfo, options: SessionOptions, counters: Counters): void {
@@ -255,8 +324,20 @@ class App implements SessionHost, MountedApp, OwnerEvents {
       total.reaped += counters.reaped;
       total.stragglers += counters.stragglers;
     }
+    if (this.guards.size > 0) total.adapterErrors = this.adapterErrors;
     if (this.recoveryMs !== null) total.detached = this.detached.size;
     return total;
+  }
+
+  clusterStats(options?: ClusterStatsOptions): Promise<ClusterStats<SocketStats>> {
+    if (this.cluster !== null) return this.cluster.stats(options);
+    const call = "MountedApp.clusterStats()";
+    checkOptions(call, options);
+    checkTimeout(call, options?.timeout);
+    const aborted = rejectIfAborted(checkSignal(call, options?.signal));
+    if (aborted !== undefined) return aborted;
+    const stats = this.stats();
+    return Promise.resolve({ self: this.nodeId, nodes: { [this.nodeId]: stats }, totals: { ...stats }, missing: [] });
   }
 
   namespaceStats(): Record<string, SocketStats> {
@@ -307,7 +388,11 @@ class App implements SessionHost, MountedApp, OwnerEvents {
     // Sessions first: their disconnected() hooks may still use what the app's greenlets provide.
     void Promise.all(sessions.map((session) => session.done))
       .then(() => this.owner.reap(SHUTTING_DOWN, graceMs))
-      .then(() => resolve());
+      .then(() => {
+        this.cluster?.close();
+        for (const guard of this.guards) guard.release(this);
+        resolve();
+      });
     return this.closing;
   }
 }

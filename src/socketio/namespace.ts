@@ -400,19 +400,21 @@ export class BaseNamespace<Data = any, ClientEvents extends EventsMap = DefaultE
   /**
    * Sends `event` to every session in `room` except this one, on every node. Works while the
    * session is closing and in `disconnected()` (by then this session has left its rooms; the
-   * other members still get it). Returns true (socket.io's broadcast result).
+   * other members still get it). Returns true once handed to the adapter; false when a pub/sub
+   * adapter's Redis is down, so that only this node's members got it (counted in
+   * `stats().adapterErrors`; pub/sub replays nothing). Never throws for an adapter failure.
    * @throws {TypeError} when `room` is not a string.
    */
   emitToRoom<E extends EventNames<ServerEvents>>(room: string, event: E, ...args: EventArgs<ServerEvents, E>): boolean {
     return this.#session.broadcast("room", event, args, room);
   }
 
-  /** Sends `event` to every session of this namespace, this one included while it is open, on every node. */
+  /** Sends `event` to every session of this namespace, this one included while it is open, on every node. Returns as {@link emitToRoom} does. */
   broadcastEvent<E extends EventNames<ServerEvents>>(event: E, ...args: EventArgs<ServerEvents, E>): boolean {
     return this.#session.broadcast("all", event, args);
   }
 
-  /** Sends `event` to every session of this namespace but this one, on every node. */
+  /** Sends `event` to every session of this namespace but this one, on every node. Returns as {@link emitToRoom} does. */
   broadcastEventNotMe<E extends EventNames<ServerEvents>>(event: E, ...args: EventArgs<ServerEvents, E>): boolean {
     return this.#session.broadcast("others", event, args);
   }

@@ -4,6 +4,7 @@
  * `static handlerTimeout`, `static maxQueued`). Everything is checked once, at `mount()`.
  * @module
  */
+import { hostname } from "node:os";
 import { checkDuration, checkInteger, checkOptions, failArgument } from "../core/validate.js";
 import { checkRateLimit, type LimitSettings, type RateLimit } from "./limits.js";
 import { defaultSocketErrorHandler, type SocketErrorHandler } from "./report.js";
@@ -63,6 +64,11 @@ export interface MountOptions {
   exposeErrors?: boolean;
   /** Receives what the operator must see (see `SocketErrorContext`). Default: one line on stderr. */
   onError?: SocketErrorHandler;
+  /**
+   * This node's name in `app.clusterStats()`: unique across the nodes that share the adapter.
+   * A non-empty string of at most 200 characters. Default: `<hostname>-<pid>`.
+   */
+  nodeId?: string;
 }
 
 /** The defaults, stated once (the reference page lists them). */
@@ -97,6 +103,7 @@ export interface AppSettings extends Required<Omit<ClassSettings, "rateLimit" | 
   onError: SocketErrorHandler;
   eventsPerTurn: number;
   refusalLimit: RateLimit | null;
+  nodeId: string;
 }
 
 /**
@@ -138,6 +145,9 @@ export function checkMountOptions(options: MountOptions | undefined): AppSetting
   if (typeof exposeErrors !== "boolean") failArgument("type", "mount()", "options.exposeErrors", "a boolean", exposeErrors);
   const onError = options?.onError ?? defaultSocketErrorHandler;
   if (typeof onError !== "function") failArgument("type", "mount()", "options.onError", "a function", onError);
+  const nodeId = options?.nodeId ?? `${hostname()}-${process.pid}`;
+  if (typeof nodeId !== "string") failArgument("type", "mount()", "options.nodeId", "a non-empty string of at most 200 characters", nodeId);
+  if (nodeId.length === 0 || nodeId.length > 200) failArgument("range", "mount()", "options.nodeId", "a non-empty string of at most 200 characters", nodeId);
   return {
     graceMs: own.graceMs ?? DEFAULTS.graceMs,
     concurrency: own.concurrency,
@@ -148,6 +158,7 @@ export function checkMountOptions(options: MountOptions | undefined): AppSetting
     refusalLimit,
     exposeErrors,
     onError,
+    nodeId,
   };
 }
 

@@ -30,7 +30,9 @@ export type SocketErrorKind =
   /** A session greenlet, or an app greenlet (`app.spawn`), failed and nothing else observed the failure. */
   | "greenlet"
   /** A session greenlet still ran `graceMs` after its session ended, or an app greenlet after `app.close()` (a `StragglerError`). */
-  | "straggler";
+  | "straggler"
+  /** The adapter's link to the other nodes (Redis) went down (an `AdapterError`): once per outage, not once per send. */
+  | "adapter";
 
 /** The second argument of `onError`. */
 export interface SocketErrorContext {

@@ -25,6 +25,7 @@ import { Acl } from "./acl.js";
 import { Calls } from "./calls.js";
 import type { ClassInfo } from "./classinfo.js";
 import { Ring } from "../queue/ring.js";
+import { droppedSends } from "./cluster.js";
 import { StragglerError } from "./errors.js";
 import { fail, receive, refuse, type Ack, type Pending } from "./events.js";
 import { currentTurn, drainLater, type Backlogged } from "./fairness.js";
@@ -423,9 +424,13 @@ export class Session implements OwnerEvents, Backlogged {
     if (to === "room" && typeof room !== "string") {
       throw new TypeError(`BaseNamespace.emitToRoom(): expected room to be a string, got ${describe(room)}`);
     }
-    if (to === "all") return this.socket.nsp.emit(event, ...args);
-    if (to === "others") return this.socket.broadcast.emit(event, ...args);
-    return this.socket.to(room as string).emit(event, ...args);
+    // A guarded pub/sub adapter drops the cross-node part of a send while Redis is down (cluster.ts).
+    const dropped = droppedSends();
+    let sent: boolean;
+    if (to === "all") sent = this.socket.nsp.emit(event, ...args);
+    else if (to === "others") sent = this.socket.broadcast.emit(event, ...args);
+    else sent = this.socket.to(room as string).emit(event, ...args);
+    return sent && droppedSends() === dropped;
   }
 
   /** socket.io's "disconnect": from here on the session is closing. */

@@ -13,6 +13,7 @@ import { checkOptions, checkTimeout, describe } from "../core/validate.js";
 import { Waiter, rejectIfAborted } from "../core/waiter.js";
 import { TimeoutError } from "../errors.js";
 import type { Signal } from "../greenlet.js";
+import { droppedSends } from "./cluster.js";
 import type { DefaultEventsMap, EventArgs, EventNames, EventsMap } from "./types.js";
 
 /** Rooms given as one name or an iterable of names, as an array; a TypeError naming `call` otherwise. */
@@ -82,13 +83,16 @@ export class Targets<S extends EventsMap = DefaultEventsMap> {
   /**
    * Sends `event` to the targeted sessions on every node, through the adapter. Returns true once
    * handed to the adapter; false when the target names no rooms at all (`to([])`), which sends
-   * nothing (socket.io would send to everyone). Checked against the namespace's `ServerEvents`.
+   * nothing (socket.io would send to everyone), and false when a pub/sub adapter's Redis is down,
+   * so that only this node's targets got it (counted in `stats().adapterErrors`). Checked
+   * against the namespace's `ServerEvents`.
    * @throws {Error} (socket.io's) for a reserved event name such as `"connect"`.
    */
   emit<E extends EventNames<S>>(event: E, ...args: EventArgs<S, E>): boolean {
     if (this.rooms !== null && this.rooms.size === 0) return false;
     const operator = this.rooms === null ? this.nsp.except([...this.excluded]) : this.nsp.to([...this.rooms]).except([...this.excluded]);
-    return operator.emit(event, ...(args as unknown[]));
+    const dropped = droppedSends();
+    return operator.emit(event, ...(args as unknown[])) && droppedSends() === dropped;
   }
 }
 

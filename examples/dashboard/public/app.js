@@ -210,4 +210,26 @@ runtime.on("runtime", (snapshot) => {
       return tr;
     });
   document.getElementById("sessions").replaceChildren(...rows);
+  showCluster(snapshot);
 });
+
+/** With several nodes (REDIS_URL, `npm run start:cluster`): every node's stats, and which one serves this tab. */
+function showCluster({ node, cluster }) {
+  const box = document.getElementById("cluster");
+  box.hidden = cluster === null;
+  if (cluster === null) return;
+  document.getElementById("node").textContent = node;
+  const rows = Object.keys(cluster.nodes)
+    .sort()
+    .map((id) => {
+      const stats = cluster.nodes[id];
+      const tr = document.createElement("tr");
+      if (id === node) tr.className = "mine";
+      for (const value of [id, stats.sessions, stats.greenlets, stats.reaped, stats.stragglers, stats.adapterErrors ?? 0]) {
+        tr.append(Object.assign(document.createElement("td"), { textContent: String(value) }));
+      }
+      return tr;
+    });
+  document.getElementById("cluster-nodes").replaceChildren(...rows);
+  document.getElementById("cluster-missing").textContent = cluster.missing.length > 0 ? `not answering: ${cluster.missing.join(", ")}` : "";
+}
