@@ -306,6 +306,21 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
     if (killer !== null) g._kill(killer.item);
   }
 
+  /**
+   * @internal Makes a fresh map worker (not started, so neither dead nor a member) a member that
+   * reports its own end by calling `_left(g)`: no watcher per item.
+   */
+  _admitWorker(g: Greenlet<any>): void {
+    this._members.add(g);
+    const killer = this.killers.first;
+    if (killer !== null) g._kill(killer.item);
+  }
+
+  /** @internal A member admitted by `_admitWorker` ended. */
+  _left(g: Greenlet<any>): void {
+    this.leave(g);
+  }
+
   /** @internal */
   _killReason(): unknown {
     return this.killers.first?.item;

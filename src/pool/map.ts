@@ -29,7 +29,6 @@
  */
 import { reportError } from "../core/hub.js";
 import { failArgument } from "../core/validate.js";
-import { addWatcher, type Watcher } from "../core/waitable.js";
 import { Greenlet } from "../greenlet.js";
 import { BaseQueue } from "../queue/base.js";
 import { RunGuard, type RunLimits } from "./run-limits.js";
@@ -50,8 +49,10 @@ export interface Host {
   readonly _kind: string;
   /** @internal The runs in progress, stopped by `kill()`. */
   readonly _runs: Set<Run>;
-  /** @internal Makes `g` a member (killed at once while a kill is in progress). */
-  _admit(g: Greenlet<any>): void;
+  /** @internal Makes a fresh `g` a member that reports its end through `_left` (killed at once while a kill is in progress). */
+  _admitWorker(g: Greenlet<any>): void;
+  /** @internal */
+  _left(g: Greenlet<any>): void;
   /** @internal True when a member can be admitted now without jumping the slot queue. */
   _slotFree(): boolean;
   /** @internal Parks a claim until a slot is free. */
@@ -82,19 +83,30 @@ function reportSourceError(error: unknown): void {
   reportError(error, { kind: "pool source" });
 }
 
-/** One worker of a run: its watcher, and a node in the run's list of live workers. */
-class WorkerNode implements Watcher {
-  prev: WorkerNode | null = null;
-  next: WorkerNode | null = null;
+/**
+ * One worker of a run: the greenlet itself, with its index and its links in the run's list of live
+ * workers. It tells the run and then the group when it ends (the run first, so that it can stop
+ * feeding before the freed slot is offered to its own feeder): one object per item, no watcher.
+ */
+class Worker extends Greenlet<any> {
+  prev: Worker | null = null;
+  next: Worker | null = null;
 
   constructor(
     readonly run: Run,
-    readonly g: Greenlet<any>,
     readonly index: number,
-  ) {}
+    fn: MapFunction<any, any>,
+    item: unknown,
+  ) {
+    super(fn, item);
+  }
 
-  notify(): void {
+  /** @internal */
+  override _finish(ok: boolean, result: unknown): void {
+    if (this.dead) return;
+    super._finish(ok, result);
     this.run._workerDone(this);
+    this.run.host._left(this);
   }
 }
 
@@ -135,8 +147,8 @@ export abstract class Run {
   protected pulled = 0;
   /** Live workers. */
   protected active = 0;
-  private head: WorkerNode | null = null;
-  private tail: WorkerNode | null = null;
+  private head: Worker | null = null;
+  private tail: Worker | null = null;
   /** No more items will be pulled: the source ended, failed or was closed. */
   protected exhausted = false;
   /** The run no longer looks at outcomes. */
@@ -155,9 +167,9 @@ export abstract class Run {
   private readonly guard: RunGuard | null;
 
   constructor(
-    protected readonly host: Host,
+    readonly host: Host,
     private readonly fn: MapFunction<any, any>,
-    private readonly source: Source<unknown>,
+    protected readonly source: Source<unknown>,
     limits: RunLimits | undefined,
   ) {
     this.guard = limits === undefined ? null : new RunGuard(this, limits);
@@ -277,29 +289,26 @@ export abstract class Run {
 
   /** @internal Spawns the worker of the next item as a member of the group. */
   _spawnWorker(item: unknown): void {
-    const g = new Greenlet(this.fn, item);
-    const worker = new WorkerNode(this, g, this.pulled++);
+    const worker = new Worker(this, this.pulled++, this.fn, item);
     worker.prev = this.tail;
     if (this.tail === null) this.head = worker;
     else this.tail.next = worker;
     this.tail = worker;
     this.active++;
     this.outstanding++;
-    // Before the group's watcher: the run hears of the death before the slot is released.
-    g[addWatcher](worker);
-    this.host._admit(g);
-    g.start(); // does nothing if a kill in progress killed it at admission
+    this.host._admitWorker(worker);
+    worker.start(); // does nothing if a kill in progress killed it at admission
   }
 
   /** @internal A worker died. */
-  _workerDone(worker: WorkerNode): void {
+  _workerDone(worker: Worker): void {
     if (worker.prev === null) this.head = worker.next;
     else worker.prev.next = worker.next;
     if (worker.next === null) this.tail = worker.prev;
     else worker.next.prev = worker.prev;
     this.active--;
     if (this.stopped || worker.index > this.cutoff) return;
-    const g = worker.g;
+    const g = worker;
     if (g._exited()) {
       this.onFailure(worker.index, g.value, null, false);
     } else if (g.successful()) {
@@ -371,7 +380,7 @@ export abstract class Run {
   /** Kills the live workers whose index is above `index`. */
   protected killWorkersAfter(index: number): void {
     const victims: Greenlet<any>[] = [];
-    for (let w = this.head; w !== null; w = w.next) if (w.index > index) victims.push(w.g);
+    for (let w = this.head; w !== null; w = w.next) if (w.index > index) victims.push(w);
     if (victims.length === 0) return;
     const reason = this.host._killReason();
     for (const g of victims) g._kill(reason);
@@ -390,7 +399,9 @@ export abstract class Run {
 
 /** `map`: the values in input order, or the first failure in completion order. */
 export class MapRun<R> extends Run {
-  private readonly results: R[] = [];
+  // Sized up front for an array source: filled by index, often out of order, it would otherwise
+  // grow (and copy) as it goes.
+  private readonly results: R[] = Array.isArray(this.source) ? new Array<R>(this.source.length) : [];
   private resolveFn!: (values: R[]) => void;
   private rejectFn!: (error: unknown) => void;
 
@@ -438,69 +449,69 @@ interface Consumer<R> {
   reject(error: unknown): void;
 }
 
-// What a slot of the outcome ring holds.
-const EMPTY = 0;
-const VALUE = 1;
-const FAILURE = 2; // an Outcome
+/** A slot with nothing in it yet (a value may be `undefined`, so that cannot mark it). */
+const EMPTY: unique symbol = Symbol("empty");
+
+/** A failure waiting in the outcome queue; values wait as themselves. */
+class Failure {
+  constructor(readonly outcome: Outcome) {}
+}
 
 /**
- * The outcomes waiting for the consumer, by position: a ring that grows by doubling, with a kind
- * per slot so that a value needs no wrapper object. Ordered imap places an outcome at its
- * worker's index; unordered imap at its rank of completion. The consumer reads position after
- * position. (It replaced a Map of Outcome objects: a hash insert and delete and an object per item.)
+ * The outcomes waiting for the consumer, by position: ordered imap places an outcome at its
+ * worker's index, unordered imap at its rank of completion, and the consumer reads position after
+ * position. A dense array from `offset` on, whose consumed front is cut off in large steps. (It
+ * replaced a Map of outcome objects: a hash insert, a delete and an object per item.)
  */
-class OutcomeRing {
-  private values: unknown[] = new Array<unknown>(64).fill(undefined);
-  private kinds = new Uint8Array(64);
-  private mask = 63;
+class OutcomeQueue {
+  private values: unknown[] = [];
+  private offset = 0;
 
-  /** Stores at `position`; `base` is the oldest position still unread, which bounds the span. */
-  put(position: number, base: number, kind: number, value: unknown): void {
-    if (position - base > this.mask) this.grow(base, position);
-    const i = position & this.mask;
-    this.values[i] = value;
-    this.kinds[i] = kind;
+  put(position: number, value: unknown): void {
+    const values = this.values;
+    const i = position - this.offset;
+    while (values.length < i) values.push(EMPTY);
+    if (i === values.length) values.push(value);
+    else values[i] = value;
   }
 
-  kind(position: number): number {
-    return this.kinds[position & this.mask]!;
+  /** What `position` holds, or EMPTY. */
+  peek(position: number): unknown {
+    const i = position - this.offset;
+    return i < this.values.length ? this.values[i] : EMPTY;
   }
 
-  /** Takes the content of `position` out. */
+  /** Takes the content of `position` out; every position before it was taken already. */
   take(position: number): unknown {
-    const i = position & this.mask;
-    const value = this.values[i];
-    this.values[i] = undefined;
-    this.kinds[i] = EMPTY;
+    const values = this.values;
+    const i = position - this.offset;
+    const value = values[i];
+    values[i] = EMPTY;
+    if (i + 1 === values.length) {
+      values.length = 0;
+      this.offset = position + 1;
+    } else if (i >= 1024 && i * 2 >= values.length) {
+      this.values = values.slice(i + 1);
+      this.offset = position + 1;
+    }
     return value;
   }
 
-  /** Every failure held at positions from `from` on, taken out (the ring is empty afterwards). */
-  drainFailures(from: number): Outcome[] {
-    const failures: Outcome[] = [];
-    for (let n = 0; n <= this.mask; n++) {
-      const i = (from + n) & this.mask;
-      if (this.kinds[i] === FAILURE) failures.push(this.values[i] as Outcome);
-      this.values[i] = undefined;
-      this.kinds[i] = EMPTY;
-    }
-    return failures;
+  /** Replaces a held failure at `position` (ordered imap, superseded by an earlier one). */
+  drop(position: number): unknown {
+    const i = position - this.offset;
+    if (i < 0 || i >= this.values.length) return EMPTY;
+    const value = this.values[i];
+    this.values[i] = EMPTY;
+    return value;
   }
 
-  private grow(base: number, position: number): void {
-    let size = this.mask + 1;
-    while (position - base >= size) size *= 4;
-    const values: unknown[] = new Array<unknown>(size).fill(undefined);
-    const kinds = new Uint8Array(size);
-    const mask = size - 1;
-    for (let p = base; p <= base + this.mask; p++) {
-      const i = p & this.mask;
-      values[p & mask] = this.values[i];
-      kinds[p & mask] = this.kinds[i]!;
-    }
-    this.values = values;
-    this.kinds = kinds;
-    this.mask = mask;
+  /** Every failure still held, taken out; the queue is empty afterwards. */
+  drainFailures(): Outcome[] {
+    const failures: Outcome[] = [];
+    for (const value of this.values) if (value instanceof Failure) failures.push(value.outcome);
+    this.values = [];
+    return failures;
   }
 }
 
@@ -518,7 +529,7 @@ const TOOK_END = 3;
 export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefined> {
   private started = false;
   private finished = false;
-  private readonly ring = new OutcomeRing();
+  private readonly ring = new OutcomeQueue();
   /** The next position the consumer reads. */
   private readAt = 0;
   /** Unordered: the next position an outcome is stored at. */
@@ -563,7 +574,7 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
   }
 
   protected onValue(index: number, value: unknown): void {
-    this.ring.put(this.ordered ? index : this.writeAt++, this.readAt, VALUE, value);
+    this.ring.put(this.ordered ? index : this.writeAt++, value);
     if (this.consumers.length > 0) this.flush();
   }
 
@@ -571,13 +582,16 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
     const outcome: Outcome = { ok: false, value: error, g, report };
     if (this.ordered) {
       // The earliest failure in input order wins; one it supersedes will never be surfaced.
-      if (this.cutoff !== Infinity && this.ring.kind(this.cutoff) === FAILURE) reportOutcome(this.ring.take(this.cutoff) as Outcome);
-      this.ring.put(index, this.readAt, FAILURE, outcome);
+      if (this.cutoff !== Infinity) {
+        const superseded = this.ring.drop(this.cutoff);
+        if (superseded instanceof Failure) reportOutcome(superseded.outcome);
+      }
+      this.ring.put(index, new Failure(outcome));
       this.cutoff = index;
       this.stopFeeding();
       this.killWorkersAfter(index);
     } else {
-      this.ring.put(this.writeAt++, this.readAt, FAILURE, outcome);
+      this.ring.put(this.writeAt++, new Failure(outcome));
       this.halt();
     }
     this.flush();
@@ -601,15 +615,14 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
       this.taken = this.terminal.value;
       return TOOK_FAILURE;
     }
-    const kind = this.ring.kind(this.readAt);
-    if (kind !== EMPTY) {
+    if (this.ring.peek(this.readAt) !== EMPTY) {
       const content = this.ring.take(this.readAt++);
-      if (kind === VALUE) {
-        this.taken = content;
-        return TOOK_VALUE;
+      if (content instanceof Failure) {
+        this.taken = content.outcome.value;
+        return TOOK_FAILURE;
       }
-      this.taken = (content as Outcome).value;
-      return TOOK_FAILURE;
+      this.taken = content;
+      return TOOK_VALUE;
     }
     if (this.ordered) return this.exhausted && this.active === 0 && this.readAt >= this.pulled ? TOOK_END : NONE;
     // Once stopped nothing more is stored: a failure or the group's kill went in last.
@@ -656,7 +669,7 @@ export class ImapRun<R> extends Run implements AsyncIterableIterator<R, undefine
     if (this.finished) return;
     this.finished = true;
     this.halt();
-    for (const outcome of this.ring.drainFailures(this.readAt)) reportOutcome(outcome);
+    for (const outcome of this.ring.drainFailures()) reportOutcome(outcome);
     const waiting = this.consumers.splice(0);
     for (const consumer of waiting) consumer.resolve(DONE);
   }
