@@ -1,6 +1,6 @@
 // Spawn + join throughput and the memory of parked greenlets (issue 2's targets).
 import { Event, joinall, spawn, type Greenlet } from "../src/index.js";
-import { check, collect, finish, measure, target, targetAtMost } from "./lib.js";
+import { alternate, check, collect, finish, ratioTarget, targetAtMost } from "./lib.js";
 
 const N = 100_000;
 
@@ -12,7 +12,7 @@ async function greenletTask(_g: Greenlet<number>, i: number): Promise<number> {
   return i;
 }
 
-const results = await measure("spawn + join of 100,000 trivial tasks", N, {
+const results = await alternate("spawn + join of 100,000 trivial tasks", N, {
   "Promise.all over async functions": async () => {
     const promises: Promise<number>[] = new Array(N);
     for (let i = 0; i < N; i++) promises[i] = plainTask(i);
@@ -25,8 +25,8 @@ const results = await measure("spawn + join of 100,000 trivial tasks", N, {
     const done = await joinall(greenlets);
     check(done.length === N && greenlets[N - 1]!.value === N - 1, "joinall returned the wrong greenlets");
   },
-});
-target(results, "greenthread spawn + joinall", "Promise.all over async functions", 0.5);
+}, { rounds: 5 });
+ratioTarget(results, "greenthread spawn + joinall", "Promise.all over async functions", 0.5);
 
 // Memory: N tasks parked on one thing. The baseline is N plain async functions awaiting one
 // promise; the subject is N greenlets waiting on one Event. Measured with the heap after a full GC,
@@ -74,7 +74,11 @@ console.log(
   `\n## heap per parked task (${N.toLocaleString("en-US")} tasks)\n` +
     `  plain async function awaiting one promise        ${plainBytes.toFixed(0)} bytes\n` +
     `  greenlet in event.wait()                          ${greenletBytes.toFixed(0)} bytes\n` +
-    `  greenlet in event.wait({ signal: g })             ${signalBytes.toFixed(0)} bytes (killable wait; no target)`,
+    `  greenlet in event.wait({ signal: g })             ${signalBytes.toFixed(0)} bytes (killable wait)`,
 );
+// The first target (≤ 1.5×) is still missed (bench/README.md says why); ≤ 1.7× guards against a
+// regression of the plain wait while the killable one is made leaner; the killable one ≤ 2.0×.
 targetAtMost("greenlet in event.wait() vs plain async function", greenletBytes, plainBytes, 1.5, "bytes");
+targetAtMost("greenlet in event.wait() vs plain async function (no regression)", greenletBytes, plainBytes, 1.7, "bytes");
+targetAtMost("greenlet in event.wait({ signal: g }) vs plain async function", signalBytes, plainBytes, 2.0, "bytes");
 finish();

@@ -103,3 +103,69 @@ export function collect(): void {
   gc();
   gc();
 }
+
+/** What {@link alternate} measured: per task, the ops/s of every round, and the rounds' order. */
+export interface Alternated {
+  rates: Map<string, number[]>;
+  rounds: number;
+}
+
+/**
+ * Runs the tasks in alternating order (ABBA…, so that a drift in the machine's load favours no
+ * task) for `rounds` rounds, with a minor GC before each round (a full one before timed runs sent
+ * hot functions into deopts in an earlier study), and prints each task's median rate.
+ */
+export async function alternate(
+  suite: string,
+  opsPerBatch: number,
+  tasks: Record<string, () => unknown>,
+  options: SuiteOptions & { rounds?: number } = {},
+): Promise<Alternated> {
+  const rounds = options.rounds ?? 7;
+  const names = Object.keys(tasks);
+  const rates = new Map<string, number[]>(names.map((name) => [name, []]));
+  const gc = (globalThis as { gc?: (options?: { type: string }) => void }).gc;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 4 === 0 || round % 4 === 3 ? names : [...names].reverse();
+    gc?.({ type: "minor" });
+    const results = await measure(
+      `${suite} (round ${round + 1} of ${rounds})`,
+      opsPerBatch,
+      Object.fromEntries(order.map((name) => [name, tasks[name]!])),
+      { time: options.time ?? 600, iterations: options.iterations ?? 5 },
+    );
+    for (const [name, { opsPerSecond }] of results) rates.get(name)!.push(opsPerSecond);
+  }
+  console.log(`\n## ${suite}: median of ${rounds} alternating rounds`);
+  for (const [name, values] of rates) console.log(`  ${name.padEnd(52)} ${formatRate(median(values)).padStart(12)} ops/s`);
+  return { rates, rounds };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The per-round ratios of `subject` to `baseline` (each measured within one round) and their
+ * median, min and max. With `minRatio`, a target on the median: printed, and a miss makes the
+ * suite exit non-zero; without, reported only.
+ */
+export function ratioTarget(result: Alternated, subject: string, baseline: string, minRatio?: number): number {
+  const a = result.rates.get(subject);
+  const b = result.rates.get(baseline);
+  if (a === undefined || b === undefined) throw new Error(`ratioTarget(): no task named ${a === undefined ? subject : baseline}`);
+  const ratios = a.map((rate, i) => rate / b[i]!);
+  const mid = median(ratios);
+  const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  if (minRatio === undefined) {
+    console.log(`  → ${subject} vs ${baseline}: ${mid.toFixed(2)}× (rounds ${spread}; no target)`);
+    return mid;
+  }
+  const ok = mid >= minRatio;
+  const line = `${subject} vs ${baseline}: ${mid.toFixed(2)}× median (rounds ${spread}) (target ≥ ${minRatio}×) ${ok ? "PASS" : "MISS"}`;
+  console.log(`  → ${line}`);
+  if (!ok) failures.push(line);
+  return mid;
+}
