@@ -14,7 +14,7 @@ import { getClock, type TimerHandle } from "./core/clock.js";
 import { checkAtEndOfTurn, reportError, type Reportable } from "./core/hub.js";
 import { checkDuration, checkFunction, checkOptions, checkTimeout, describe } from "./core/validate.js";
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
-import { PARKS, leanPromise, rejectWith, takeResolve, type ParkSite, type Resolve } from "./core/park.js";
+import { PARKS, leanPromise, takeReject, takeResolve, type Reject, type Resolve } from "./core/park.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
 
@@ -130,6 +130,8 @@ interface Extra {
   links: Link<any>[] | null;
   startTimer: TimerHandle | undefined;
   cancel: CancelState | undefined;
+  /** The settlers of a lean wait that outlived the function (flag ORPHAN). */
+  orphan?: [Resolve, Reject];
 }
 
 const NO_ARGS: unknown[] = [];
@@ -139,10 +141,13 @@ const OBSERVED = 8;
 const LINKS_SCHEDULED = 16;
 const ONE_ARG = 32;
 const EXITED = 64; // ended by a GreenletExit (a kill, or thrown by the function): no value of type T
-// Parked in a lean wait (core/park.ts): while running, `slot` holds the ParkList and `args` the
-// wait's resolve function. Both are free while the function runs, so a killable wait adds no
-// field to a greenlet and allocates nothing but its promise.
+// Parked in a lean wait (core/park.ts): while running, `args` holds the wait's resolve function
+// and `slot` its reject function. Both are free while the function runs, so a killable wait adds
+// no field to a greenlet and allocates nothing but its promise.
 const LEAN = 128;
+// The function ended while a lean wait was still parked (a race it abandoned, or another task's
+// wait given this greenlet): the wait's settlers moved to `extra.orphan`, and it still settles.
+const ORPHAN = 256;
 
 function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -371,10 +376,10 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   _finish(ok: boolean, result: unknown): void {
     if (this._state === DEAD) return;
     // The function ended while a lean wait given this greenlet was still parked (a race it
-    // abandoned, or another task's wait): the wait stays, and settles as it would have.
+    // abandoned, or another task's wait): the wait stays where it is, and settles as it would have.
     if ((this.flags & LEAN) !== 0) {
-      this.flags &= ~LEAN;
-      (this.slot as ParkSite).orphan(this, this.args as Resolve);
+      this.more.orphan = [this.args as Resolve, this.slot as Reject];
+      this.flags = (this.flags & ~LEAN) | ORPHAN;
     }
     if (!ok && this.extra?.cancel?.aborted === true) result = unwrapAbort(result, this.extra.cancel.reason);
     const exited = !ok && result instanceof GreenletExit;
@@ -499,12 +504,11 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     const extra = this.more;
     (extra.cancel ??= new CancelState()).abort(reason);
     if ((this.flags & LEAN) !== 0) {
-      const list = this.slot as ParkSite;
-      const resolve = this.args as Resolve;
+      // Rejected now; the primitive it waits on skips the entry when it reaches it.
+      const reject = this.slot as Reject;
       this.flags &= ~LEAN;
       this.slot = this.args = undefined;
-      list.leave();
-      rejectWith(resolve, reason);
+      reject(reason);
     }
     extra.controller?.abort(reason);
     if (this._state === NEW || this._state === SCHEDULED) {
@@ -595,46 +599,54 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     return (this.flags & (STATE | LEAN)) === RUNNING && this.extra?.cancel?.aborted !== true;
   }
 
-  /** @internal Parks a lean wait in `list` (which holds the greenlet); call only when `_canPark()`. */
-  _park<V>(list: ParkSite): Promise<V> {
+  /**
+   * @internal Parks a lean wait (core/park.ts); the caller keeps the greenlet as the entry. Call
+   * only when `_canPark()`.
+   */
+  _park<V>(): Promise<V> {
     const promise = leanPromise<V>();
     this.args = takeResolve();
-    this.slot = list;
+    this.slot = takeReject();
     this.flags |= LEAN;
     return promise;
   }
 
-  /** @internal ParkEntry: its lean wait is parked in `list`. */
-  _parkedIn(list: ParkSite): boolean {
-    return (this.flags & LEAN) !== 0 && this.slot === list;
+  /** @internal ParkEntry: its lean wait still waits (a greenlet is parked lean in one place at most). */
+  _parkedIn(): boolean {
+    return (this.flags & (LEAN | ORPHAN)) !== 0;
   }
 
-  /** @internal ParkEntry: as `_parkedIn`; the greenlet leaves the list when `_wake`/`_fail` settle it. */
-  _take(list: ParkSite): boolean {
-    return (this.flags & LEAN) !== 0 && this.slot === list;
-  }
-
-  /** @internal Moves its lean wait, parked at `from`, to `to` (which now holds the greenlet). */
-  _repark(from: ParkSite, to: ParkSite): boolean {
-    if ((this.flags & LEAN) === 0 || this.slot !== from) return false;
-    this.slot = to;
-    return true;
+  /** @internal ParkEntry: as `_parkedIn`; `_wake`/`_fail` then settle it. */
+  _take(): boolean {
+    return (this.flags & (LEAN | ORPHAN)) !== 0;
   }
 
   /** @internal ParkEntry: settles the lean wait with `value`. */
   _wake(value: unknown): void {
-    const resolve = this.args as Resolve;
-    this.flags &= ~LEAN;
-    this.slot = this.args = undefined;
-    resolve(value);
+    if ((this.flags & LEAN) !== 0) {
+      const resolve = this.args as Resolve;
+      this.flags &= ~LEAN;
+      this.slot = this.args = undefined;
+      resolve(value);
+    } else this.settleOrphan(0, value);
   }
 
   /** @internal ParkEntry: rejects the lean wait with `reason`. */
   _fail(reason: unknown): void {
-    const resolve = this.args as Resolve;
-    this.flags &= ~LEAN;
-    this.slot = this.args = undefined;
-    rejectWith(resolve, reason);
+    if ((this.flags & LEAN) !== 0) {
+      const reject = this.slot as Reject;
+      this.flags &= ~LEAN;
+      this.slot = this.args = undefined;
+      reject(reason);
+    } else this.settleOrphan(1, reason);
+  }
+
+  private settleOrphan(which: 0 | 1, outcome: unknown): void {
+    const orphan = this.extra?.orphan;
+    if ((this.flags & ORPHAN) === 0 || orphan === undefined) return;
+    this.flags &= ~ORPHAN;
+    this.extra!.orphan = undefined;
+    orphan[which](outcome);
   }
 
   /** @internal */

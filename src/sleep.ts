@@ -6,7 +6,8 @@ import { checkSignal, subscribe, unsubscribe, type AbortTarget, type SignalLike 
 import { getClock, type Clock } from "./core/clock.js";
 import { checkDuration, checkOptions } from "./core/validate.js";
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
-import type { Signal } from "./greenlet.js";
+import { PARKS } from "./core/park.js";
+import type { Greenlet, Signal } from "./greenlet.js";
 
 function expireResolve(waiter: Waiter<void>): void {
   waiter.resolve();
@@ -51,32 +52,38 @@ class TurnWaiter implements AbortTarget {
   }
 }
 
-type TurnEntry = TurnWaiter | (() => void);
+/** A plain `sleep(0)`, a killable one given an AbortSignal or a Timeout, or a greenlet parked lean. */
+type TurnEntry = TurnWaiter | (() => void) | Greenlet<any>;
+
+/** The `sleep(0)`s of one turn. A greenlet parked lean that was killed stays in it and is skipped. */
+class Turn {
+  readonly entries: TurnEntry[] = [];
+}
 
 // Every sleep(0) of one turn shares one yieldTurn: the first opens a batch and asks its clock for
 // the turn, the rest join it, and the turn wakes them in the order they came. A batch belongs to
 // the clock that scheduled it; a sleep(0) on another clock opens its own.
-let batch: TurnEntry[] | null = null;
+let batch: Turn | null = null;
 let batchClock: Clock | null = null;
 
-function joinTurn(clock: Clock, entry: TurnEntry): void {
-  if (batch !== null && batchClock === clock) {
-    batch.push(entry);
-    return;
-  }
-  const entries: TurnEntry[] = [entry];
-  batch = entries;
+function turnOf(clock: Clock): Turn {
+  if (batch !== null && batchClock === clock) return batch;
+  const turn = new Turn();
+  batch = turn;
   batchClock = clock;
-  clock.yieldTurn(() => wakeTurn(entries));
+  clock.yieldTurn(() => wakeTurn(turn));
+  return turn;
 }
 
-function wakeTurn(entries: TurnEntry[]): void {
+function wakeTurn(turn: Turn): void {
   // Closed before anyone wakes: a sleep(0) called by a woken greenlet waits for the next turn.
-  if (batch === entries) batch = batchClock = null;
+  if (batch === turn) batch = batchClock = null;
+  const entries = turn.entries;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     if (typeof entry === "function") entry();
-    else entry.wake();
+    else if (entry instanceof TurnWaiter) entry.wake();
+    else if (entry._take()) entry._wake(undefined);
   }
 }
 
@@ -95,6 +102,16 @@ function wakeTurn(entries: TurnEntry[]): void {
  * ```
  */
 export function sleep(ms: number, options?: { signal?: Signal }): Promise<void> {
+  if (ms === 0 && typeof options === "object" && options !== null) {
+    // `sleep(0, { signal: g })`, the killable yield of a running greenlet: the greenlet itself
+    // joins the turn (core/park.ts), with no waiter and no cancel state.
+    const g = options.signal as Greenlet<any> | undefined;
+    if (g !== undefined && g[PARKS] === true && g._canPark()) {
+      const turn = turnOf(getClock());
+      turn.entries.push(g);
+      return g._park();
+    }
+  }
   checkDuration("sleep()", "ms", ms);
   checkOptions("sleep()", options);
   const signal = checkSignal("sleep()", options?.signal);
@@ -102,9 +119,9 @@ export function sleep(ms: number, options?: { signal?: Signal }): Promise<void> 
   if (aborted !== undefined) return aborted;
   const clock = getClock();
   if (ms === 0) {
-    if (signal === undefined) return new Promise((resolve) => joinTurn(clock, resolve));
+    if (signal === undefined) return new Promise((resolve) => turnOf(clock).entries.push(resolve));
     const waiter = new TurnWaiter(signal);
-    joinTurn(clock, waiter);
+    turnOf(clock).entries.push(waiter);
     return waiter.promise;
   }
   return new Waiter<void>(expireResolve).arm(ms, signal).promise;

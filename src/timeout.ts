@@ -4,7 +4,7 @@
  */
 import { CancelScope, CancelState, abortReason, checkSignal, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./core/cancel.js";
 import { getClock, type Clock, type TimerHandle } from "./core/clock.js";
-import { leanPromise, rejectWith, takeResolve, type Resolve } from "./core/park.js";
+import { leanPromise, takeReject, takeResolve, type Reject, type Resolve } from "./core/park.js";
 import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
 import type { Signal } from "./greenlet.js";
@@ -165,8 +165,7 @@ export interface WithTimeoutOptions<U> {
 
 /**
  * One `withTimeout` call in flight: the outer signal's registration, the timer's argument and the
- * promise's settler in one object, so that a call allocates no closure for them. The promise keeps
- * only its resolve function (core/park.ts): a rejection resolves it with a rejected promise.
+ * promise's settlers in one object, so that a call allocates no closure for them.
  */
 class TimeoutCall<U> implements AbortTarget {
   settled = false;
@@ -180,6 +179,7 @@ class TimeoutCall<U> implements AbortTarget {
     readonly outer: SignalLike | undefined,
     readonly options: WithTimeoutOptions<U> | undefined,
     readonly resolve: Resolve,
+    readonly reject: Reject,
   ) {}
 
   /** The outer signal aborted. */
@@ -187,7 +187,7 @@ class TimeoutCall<U> implements AbortTarget {
     if (this.settled) return;
     this.settle();
     this.controller?.abort(reason);
-    rejectWith(this.resolve, reason);
+    this.reject(reason);
   }
 
   expire(): void {
@@ -195,7 +195,7 @@ class TimeoutCall<U> implements AbortTarget {
     this.settle();
     const error = new TimeoutError(`withTimeout(): timed out after ${this.ms} ms`, this.ms);
     if (this.options !== undefined && "timeoutValue" in this.options) this.resolve(this.options.timeoutValue as U);
-    else rejectWith(this.resolve, error);
+    else this.reject(error);
     this.controller?.abort(error);
   }
 
@@ -208,7 +208,7 @@ class TimeoutCall<U> implements AbortTarget {
   fail(error: unknown): void {
     if (this.settled) return;
     this.settle();
-    rejectWith(this.resolve, error);
+    this.reject(error);
   }
 
   settle(): void {
@@ -272,7 +272,7 @@ export function withTimeout<T, U>(
 
   const promise = leanPromise<T | U>();
   const clock = getClock();
-  const call = new TimeoutCall<U>(ms, clock, outer, options, takeResolve());
+  const call = new TimeoutCall<U>(ms, clock, outer, options, takeResolve(), takeReject());
   call.timer = clock.setTimer(expireCall, ms, call as TimeoutCall<unknown>);
   if (outer !== undefined) subscribe(outer, call);
 
@@ -286,7 +286,7 @@ export function withTimeout<T, U>(
     }
   } catch (error) {
     call.settle();
-    rejectWith(call.resolve, error);
+    call.reject(error);
     return promise;
   }
   if (!isThenable(result)) {

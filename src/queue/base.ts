@@ -236,7 +236,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     }
     if (!g._canPark()) return this.parkPutter(item, undefined, g);
     this.putters.push(g, item);
-    return g._park(this.putters);
+    return g._park();
   }
 
   /**
@@ -312,7 +312,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     if (this.shut) return Promise.reject(new QueueShutDownError(`${this._names.get}: the queue was shut down and is empty`));
     if (!g._canPark()) return this.parkGetter(undefined, g);
     this.getters.push(g);
-    return g._park(this.getters);
+    return g._park();
   }
 
   /**

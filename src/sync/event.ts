@@ -6,7 +6,7 @@ import { checkSignal } from "../core/cancel.js";
 import { checkOptions, checkTimeout } from "../core/validate.js";
 import { rejectIfAborted, type Waiter } from "../core/waiter.js";
 import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
-import { Orphan, PARKS, type ParkEntry, type Resolve } from "../core/park.js";
+import { PARKS } from "../core/park.js";
 import type { Greenlet, WaitOptions } from "../greenlet.js";
 import { WakeList } from "./wake-list.js";
 
@@ -57,7 +57,7 @@ export class Event implements Waitable {
     const parked = this.parked;
     if (parked !== null) {
       this.parked = null;
-      if (parked._take(this)) parked._wake(true);
+      if (parked._take()) parked._wake(true);
     }
     const waiters = this.waiters;
     if (waiters !== null) waiters.wakeAll(true);
@@ -118,9 +118,9 @@ export class Event implements Waitable {
       const signal = options.signal as Greenlet<any> | undefined;
       if (signal !== undefined && signal[PARKS] === true && options.timeout === undefined && signal._canPark()) {
         if (this.flag) return TRUE;
-        if (this.parked === null && (this.waiters === null || this.waiters.idle)) {
+        if ((this.parked === null || !this.parked._parkedIn()) && (this.waiters === null || this.waiters.idle)) {
           this.parked = signal;
-          return signal._park(this);
+          return signal._park();
         }
         return this.list().lean(signal);
       }
@@ -142,20 +142,9 @@ export class Event implements Waitable {
     const parked = this.parked;
     if (parked !== null) {
       this.parked = null;
-      parked._repark(this, waiters.adopt(parked));
+      if (parked._parkedIn()) waiters.adopt(parked);
     }
     return waiters;
-  }
-
-  /** @internal ParkSite: the single lean waiter was killed. */
-  leave(): void {
-    this.parked = null;
-  }
-
-  /** @internal ParkSite: the single lean waiter's greenlet ended; its wait stays, first in line. */
-  orphan(_entry: ParkEntry, resolve: Resolve): void {
-    this.parked = null;
-    (this.waiters ??= new WakeList<boolean>()).adopt(new Orphan(resolve));
   }
 
   /** Waitable protocol: notified at once when set, else at the next `set()`. */

@@ -65,7 +65,7 @@ export class WakeList<T> {
 
   /** A wait with neither timeout nor signal: shares the promise of the newest batch of its kind. */
   plain(kind: unknown = undefined): Promise<T> {
-    if (this.list.vacant || this.list.size === 0) {
+    if (!this.list.hasLive()) {
       const head = this.head;
       if (head === null) return (this.head = new Batch<T>(kind)).promise;
       if (head.item === kind) return head.promise;
@@ -95,19 +95,18 @@ export class WakeList<T> {
   lean(g: Greenlet<any>): Promise<T> {
     this.list.push(g);
     this.open = null;
-    return g._park<T>(this.list);
+    return g._park<T>();
   }
 
   /** True when no wait of any kind is parked here. */
   get idle(): boolean {
-    return this.head === null && this.list.vacant;
+    return this.head === null && !this.list.hasLive();
   }
 
   /** Appends an entry parked elsewhere first (see Event's single lean waiter). */
-  adopt(entry: ParkEntry): ParkList {
+  adopt(entry: ParkEntry): void {
     this.list.push(entry);
     this.open = null;
-    return this.list;
   }
 
   /** Resolves every wait parked now with `value`, oldest first. */

@@ -16,8 +16,8 @@ function cancelStateOf(g: Greenlet<any>): unknown {
 
 /** White-box: what an Event holds parked, lean single waiter included. */
 function parkedOn(event: Event): number {
-  const internals = event as unknown as { parked: unknown; waiters: { head: unknown; list: ParkList } | null };
-  return (internals.parked === null ? 0 : 1) + (internals.waiters === null ? 0 : (internals.waiters.head === null ? 0 : 1) + internals.waiters.list.size);
+  const internals = event as unknown as { parked: { _parkedIn(): boolean } | null; waiters: { head: unknown; list: ParkList } | null };
+  return (internals.parked === null || !internals.parked._parkedIn() ? 0 : 1) + (internals.waiters === null ? 0 : (internals.waiters.head === null ? 0 : 1) + internals.waiters.list.size);
 }
 
 test("a kill lands at once in an Event.wait({ signal: g }), with the kill's exception, and the event holds nothing after", async () => {
@@ -295,21 +295,57 @@ class Entry implements ParkEntry {
   }
 }
 
-test("ParkList: entries that leave early are skipped, counted out of size, and swept once they outnumber the live ones", () => {
+test("ParkList: entries that leave early are skipped and counted out of size; pushing sweeps them once the list has doubled", () => {
   const list = new ParkList(true);
   const entries = Array.from({ length: 100 }, () => new Entry());
   entries.forEach((entry, i) => list.push(entry, i));
   assert.equal(list.size, 100);
-  for (let i = 0; i < 90; i++) {
-    entries[i]!.live = false;
-    list.leave();
-  }
+  for (let i = 0; i < 90; i++) entries[i]!.live = false;
   assert.equal(list.size, 10);
-  const internals = list as unknown as { entries: unknown[]; tail: number; head: number; first: unknown };
-  assert.ok(internals.tail - internals.head + (internals.first === null ? 0 : 1) <= 2 * 10 + 32, "stale entries were swept");
+  const internals = list as unknown as { tail: number; head: number };
+  // Growing past the sweep threshold drops the 90 stale entries and keeps the order.
+  const more = Array.from({ length: 200 }, () => new Entry());
+  more.forEach((entry, i) => list.push(entry, 100 + i));
+  assert.equal(list.size, 210);
+  assert.ok(internals.tail - internals.head <= 2 * 210, `${internals.tail - internals.head} slots held for 210 live entries`);
   const shifted: unknown[] = [];
   for (let entry = list.shift(); entry !== null; entry = list.shift()) shifted.push(list.item);
-  assert.deepEqual(shifted, [90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
+  assert.deepEqual(shifted, [...Array.from({ length: 10 }, (_, i) => 90 + i), ...Array.from({ length: 200 }, (_, i) => 100 + i)]);
   assert.equal(list.size, 0);
   assert.equal(list.vacant, true);
+});
+
+test("a killed lean waiter is rejected synchronously by kill(): its catch runs on the next microtask", async () => {
+  const event = new Event();
+  const q = new Queue<number>();
+  const order: string[] = [];
+  const make = (name: string, wait: (g: Greenlet<void>) => Promise<unknown>): Greenlet<void> =>
+    spawn(async (g) => {
+      try {
+        await wait(g);
+      } catch {
+        order.push(name);
+      }
+    });
+  const a = make("event", (g) => event.wait({ signal: g }));
+  const b = make("queue", (g) => q.get({ signal: g }));
+  const c = make("sleep", (g) => sleep(0, { signal: g }));
+  await null;
+  for (const g of [a, b, c]) void g.kill({ block: false });
+  await null;
+  assert.deepEqual(order, ["event", "queue", "sleep"]);
+});
+
+test("killed lean waiters on one Event leave it reusable and bounded: 10,000 killed, then one set() wakes the live one", async () => {
+  const event = new Event();
+  const killed = Array.from({ length: 10_000 }, () => spawn(async (g) => event.wait({ signal: g })));
+  await nextTurn();
+  for (const g of killed) g._kill(undefined);
+  await Promise.all(killed.map((g) => g.join()));
+  const live = spawn(async (g) => event.wait({ signal: g }));
+  await nextTurn();
+  assert.equal(parkedOn(event), 1);
+  event.set();
+  assert.equal(await live.get(), true);
+  assert.equal(parkedOn(event), 0);
 });

@@ -9,8 +9,9 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 /** How many entries are parked on the event (batches count once): white-box, for "leaves nothing behind". */
 function parked(event: Event): number {
-  const internals = event as unknown as { parked: unknown; waiters: { head: unknown; list: { size: number } } | null };
-  const single = internals.parked === null ? 0 : 1;
+  const internals = event as unknown as { parked: { _parkedIn(): boolean } | null; waiters: { head: unknown; list: { size: number } } | null };
+  // A killed lean waiter may stay in the field until the next wait or set(); it is stale, not parked.
+  const single = internals.parked === null || !internals.parked._parkedIn() ? 0 : 1;
   const waiters = internals.waiters;
   if (waiters === null) return single;
   return single + (waiters.head === null ? 0 : 1) + waiters.list.size;
