@@ -54,9 +54,28 @@ async function ponger(ping: PromiseFlag, pong: PromiseFlag, counter: { n: number
   }
 }
 
-// The same two loops as greenlets on Events, checking every wait's result inside the timed loop.
-async function eventPinger(g: Greenlet<void>, ping: Event, pong: Event, withSignal: boolean): Promise<void> {
-  const options = withSignal ? { signal: g } : undefined;
+// The same two loops as greenlets on Events, checking every wait's result inside the timed loop;
+// one pair per path, as in user code, where a call site either passes `{ signal: g }` or does not
+// (shared loops would make every call site see both and measure that instead).
+async function eventPinger(_g: Greenlet<void>, ping: Event, pong: Event): Promise<void> {
+  for (let i = 0; i < N; i++) {
+    ping.set();
+    check(await pong.wait(), "pong.wait() resolved false");
+    pong.clear();
+  }
+}
+
+async function eventPonger(_g: Greenlet<void>, ping: Event, pong: Event, counter: { n: number }): Promise<void> {
+  for (let i = 0; i < N; i++) {
+    check(await ping.wait(), "ping.wait() resolved false");
+    ping.clear();
+    counter.n++;
+    pong.set();
+  }
+}
+
+async function killablePinger(g: Greenlet<void>, ping: Event, pong: Event): Promise<void> {
+  const options = { signal: g };
   for (let i = 0; i < N; i++) {
     ping.set();
     check(await pong.wait(options), "pong.wait() resolved false");
@@ -64,8 +83,8 @@ async function eventPinger(g: Greenlet<void>, ping: Event, pong: Event, withSign
   }
 }
 
-async function eventPonger(g: Greenlet<void>, ping: Event, pong: Event, withSignal: boolean, counter: { n: number }): Promise<void> {
-  const options = withSignal ? { signal: g } : undefined;
+async function killablePonger(g: Greenlet<void>, ping: Event, pong: Event, counter: { n: number }): Promise<void> {
+  const options = { signal: g };
   for (let i = 0; i < N; i++) {
     check(await ping.wait(options), "ping.wait() resolved false");
     ping.clear();
@@ -78,8 +97,8 @@ async function eventRoundTrips(withSignal: boolean): Promise<void> {
   const ping = new Event();
   const pong = new Event();
   const counter = { n: 0 };
-  const b = spawn(eventPonger, ping, pong, withSignal, counter);
-  const a = spawn(eventPinger, ping, pong, withSignal);
+  const b = spawn(withSignal ? killablePonger : eventPonger, ping, pong, counter);
+  const a = spawn(withSignal ? killablePinger : eventPinger, ping, pong);
   const done = await joinall([a, b], { raiseError: true });
   check(done.length === 2 && counter.n === N, `expected ${N} round trips, counted ${counter.n}`);
 }

@@ -88,13 +88,25 @@ async function floorConsumer(queue: ArrayQueue<number>): Promise<number> {
   return sum;
 }
 
-async function producer(g: Greenlet<void>, queue: Queue<number>, withSignal: boolean): Promise<void> {
-  const options = withSignal ? { signal: g } : undefined;
+// One pair of loops per path, as in user code, where a call site either passes `{ signal: g }` or
+// does not: shared loops would make every call site see both and measure that instead.
+async function producer(_g: Greenlet<void>, queue: Queue<number>): Promise<void> {
+  for (let i = 0; i < N; i++) await queue.put(i);
+}
+
+async function consumer(_g: Greenlet<number>, queue: Queue<number>): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < N; i++) sum += await queue.get();
+  return sum;
+}
+
+async function killableProducer(g: Greenlet<void>, queue: Queue<number>): Promise<void> {
+  const options = { signal: g };
   for (let i = 0; i < N; i++) await queue.put(i, options);
 }
 
-async function consumer(g: Greenlet<number>, queue: Queue<number>, withSignal: boolean): Promise<number> {
-  const options = withSignal ? { signal: g } : undefined;
+async function killableConsumer(g: Greenlet<number>, queue: Queue<number>): Promise<number> {
+  const options = { signal: g };
   let sum = 0;
   for (let i = 0; i < N; i++) sum += await queue.get(options);
   return sum;
@@ -108,11 +120,11 @@ async function throughQueue(consumerFirst: boolean, withSignal: boolean, maxsize
   let p: Greenlet<void>;
   let c: Greenlet<number>;
   if (consumerFirst) {
-    c = spawn(consumer, queue, withSignal);
-    p = spawn(producer, queue, withSignal);
+    c = spawn(withSignal ? killableConsumer : consumer, queue);
+    p = spawn(withSignal ? killableProducer : producer, queue);
   } else {
-    p = spawn(producer, queue, withSignal);
-    c = spawn(consumer, queue, withSignal);
+    p = spawn(withSignal ? killableProducer : producer, queue);
+    c = spawn(withSignal ? killableConsumer : consumer, queue);
   }
   await joinall([p, c], { raiseError: true });
   check(c.value === SUM, `the consumer summed ${c.value}, expected ${SUM}`);
