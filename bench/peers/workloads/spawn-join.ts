@@ -1,0 +1,75 @@
+// spawn + join of n trivial tasks (each returns its index; the join checks the values): the floor
+// is n async functions joined with Promise.all. At the main size the peers run too; the other sizes
+// are the points of the scaling curve, floor and greenthread only.
+import { Effect, Fiber } from "effect";
+import { all, run, spawn, type Task } from "effection";
+import { check } from "../../lib.js";
+import { promiseAllBatch, spawnJoinBatch } from "../../workloads/spawn.js";
+import { geventContender } from "../gevent.js";
+import { inProcess, type Contender, type Workload } from "../method.js";
+import { cappedBatch, type BuildOptions, type WorkloadDefinition } from "./define.js";
+
+function checkValues(values: readonly number[], n: number, who: string): void {
+  check(values.length === n && values[0] === 0 && values[n - 1] === n - 1, `${who} joined the wrong values`);
+}
+
+/** Effect: fork a fiber per task from one program, then Fiber.joinAll. */
+function effectBatch(n: number): Promise<void> {
+  return Effect.runPromise(
+    Effect.gen(function* () {
+      const fibers: Fiber.Fiber<number>[] = new Array(n);
+      for (let i = 0; i < n; i++) fibers[i] = yield* Effect.forkChild(Effect.succeed(i));
+      checkValues(yield* Fiber.joinAll(fibers), n, "Fiber.joinAll");
+    }),
+  );
+}
+
+/** Effection: spawn a child operation per task inside run(), then wait for all of them. */
+function effectionBatch(n: number): Promise<void> {
+  return run(function* () {
+    const tasks: Task<number>[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      // An effection operation is a generator even when it never suspends.
+      // eslint-disable-next-line require-yield
+      tasks[i] = yield* spawn(function* () {
+        return i;
+      });
+    }
+    checkValues(yield* all(tasks), n, "effection all()");
+  });
+}
+
+function title(n: number): string {
+  return `spawn + join of ${n.toLocaleString("en-US")} trivial tasks`;
+}
+
+async function build(id: string, { n, gevent }: BuildOptions, withPeers: boolean): Promise<Workload> {
+  const others: Contender[] = [];
+  if (withPeers) {
+    others.push(inProcess("effect forkChild + Fiber.joinAll", "effect", n, () => effectBatch(n)));
+    // One effection spawn costs about 0.2 ms here, so its batch is smaller (see its batch column).
+    const effectionN = cappedBatch(n, 5_000);
+    others.push(inProcess("effection spawn + all()", "effection", effectionN, () => effectionBatch(effectionN)));
+    if (gevent) others.push(await geventContender("gevent spawn + joinall", "spawn-join", cappedBatch(n, 20_000)));
+  }
+  return {
+    id,
+    title: title(n),
+    description: "Each task returns its index; every batch checks the joined values. The floor is n async functions joined with `Promise.all`.",
+    unit: "tasks",
+    n,
+    curve: "spawn-join",
+    floor: inProcess("async functions + Promise.all", "floor", n, () => promiseAllBatch(n)),
+    subject: inProcess("greenthread spawn + joinall", "greenthread", n, () => spawnJoinBatch(n)),
+    others,
+  };
+}
+
+export const spawnJoin: WorkloadDefinition = { id: "spawn-join", n: 100_000, build: (options) => build("spawn-join", options, true) };
+
+/** The scaling curve's other points (100,000 is the main workload above). */
+export const spawnJoinScaling: WorkloadDefinition[] = [1_000, 10_000, 1_000_000].map((n) => ({
+  id: `spawn-join-${n}`,
+  n,
+  build: (options) => build(`spawn-join-${n}`, options, false),
+}));
