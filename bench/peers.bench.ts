@@ -61,12 +61,16 @@ const resultsPath = args.results ?? join(root, "bench", "results", `${suite}.jso
 const docsDir = args.docs ?? (suite === "peers" ? join(root, "docs") : undefined);
 
 const sized = (n: number, minN = 1): number => fixedN ?? Math.max(minN, Math.round(n * scale));
+/** Seconds each child process took, for the closing summary. */
+const elapsed: [string, number][] = [];
 const scratch = mkdtempSync(join(tmpdir(), "greenthread-peers-"));
 
 /** Runs one child (a fresh Node process with --expose-gc) and reads the JSON it wrote. */
 function child<T>(script: string, job: { out: string }): T {
+  const start = Date.now();
   const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", join(root, "bench", "peers", script), JSON.stringify(job)], { stdio: "inherit" });
   if (run.status !== 0) throw new Error(`bench/peers/${script} ${JSON.stringify(job)} exited with ${run.status ?? run.signal}`);
+  elapsed.push([script === "memory.ts" ? "parked" : (job as unknown as WorkloadJob).id, (Date.now() - start) / 1000]);
   return JSON.parse(readFileSync(job.out, "utf8")) as T;
 }
 
@@ -94,10 +98,12 @@ for (const definition of workloads) {
 // Every case at the main count; the floor and greenthread's plain wait also at the other points
 // of the scaling curve. Each (case, count) in its own process.
 const memory: MemoryResult[] = [];
+const parkedN = sized(100_000);
 if (selected("parked")) {
-  const main = sized(100_000);
+  const main = parkedN;
   const curve = fixedN === undefined ? [1_000, 10_000, 1_000_000].map((n) => sized(n)) : [];
-  const samples = quick ? 2 : 3;
+  // A sample per round, three at the most: memory varies far less between samples than time does.
+  const samples = Math.min(3, method.rounds);
   console.log(`\n# parked: heap per parked task, one process per case`);
   for (const parked of parkedCases) {
     if (parked.library === "gevent" && gevent === undefined) continue;
@@ -132,13 +138,17 @@ const results: PeersResults = {
   memory: {
     title: `heap per parked task`,
     description: "n tasks parked on one thing; the heap after a full GC while all are parked, minus the heap before, per task (gevent: the process's resident-set growth). One process per case and count.",
+    n: parkedN,
     cases: memory,
   },
   skipped,
 };
 mkdirSync(dirname(resultsPath), { recursive: true });
 writeFileSync(resultsPath, JSON.stringify(results, null, 1) + "\n");
-console.log(`\n${suite}: ${throughput.length} workloads and ${memory.length} memory cases in ${results.durationSeconds} s → ${resultsPath}`);
+const seconds = new Map<string, number>();
+for (const [id, s] of elapsed) seconds.set(id, (seconds.get(id) ?? 0) + s);
+console.log(`\nseconds per workload: ${[...seconds].map(([id, s]) => `${id} ${s.toFixed(0)}`).join(", ")}`);
+console.log(`${suite}: ${throughput.length} workloads and ${memory.length} memory cases in ${results.durationSeconds} s → ${resultsPath}`);
 if (docsDir !== undefined) {
   const written = writeReport(results, docsDir);
   console.log(`wrote ${written.join(", ")}`);

@@ -18,13 +18,13 @@ const job = JSON.parse(process.argv[2]!) as MemoryJob;
 const found = parkedCases.find((c) => c.name === job.name);
 if (found === undefined) throw new Error(`bench/peers/memory.ts: no case named ${job.name}`);
 let bytesPerTask: number[];
-if (found.park === undefined) {
+if (found.load === undefined) {
   bytesPerTask = geventParkedBytes(job.n, job.samples);
 } else {
-  const park = found.park;
+  const park = await found.load();
   await heapPerTask(job.n, park);
   bytesPerTask = [];
   for (let i = 0; i < job.samples; i++) bytesPerTask.push(await heapPerTask(job.n, park));
 }
-const result: MemoryResult = { name: found.name, library: found.library, n: job.n, metric: found.park === undefined ? "rss" : "heap", bytesPerTask };
+const result: MemoryResult = { name: found.name, library: found.library, n: job.n, metric: found.load === undefined ? "rss" : "heap", bytesPerTask };
 writeFileSync(job.out, JSON.stringify(result));

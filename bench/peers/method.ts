@@ -43,7 +43,7 @@ export function inProcess(name: string, library: string, opsPerBatch: number, ba
     library,
     opsPerBatch,
     measure: async (minTimeMs) => {
-      const result = await measure(name, opsPerBatch, { [name]: batch }, { time: minTimeMs, iterations: 1, warmup: false, quiet: true });
+      const result = await measure(name, opsPerBatch, { [name]: batch }, { time: minTimeMs, iterations: 1, warmup: false, quiet: true, async: true });
       return result.get(name)!.opsPerSecond;
     },
   };

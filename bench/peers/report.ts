@@ -43,7 +43,7 @@ const curveOnly = (w: ThroughputResult): boolean => w.curve !== undefined && w.c
 
 function workloadTable(results: PeersResults, w: ThroughputResult): string {
   const lines = [
-    `| ${w.unit === "tasks" ? "contender" : "contender"} | library | batch | ${w.unit}/s (median) | × floor (median, min–max) | × greenthread (median, min–max) |`,
+    `| contender | library | batch | ${w.unit}/s (median) | × floor (median, min–max) | × greenthread (median, min–max) |`,
     "| --- | --- | ---: | ---: | ---: | ---: |",
   ];
   for (const c of w.contenders) {
@@ -145,7 +145,7 @@ function memoryCurve(results: PeersResults): CurvePoint[] {
 }
 
 function curveTable(points: CurvePoint[], unit: string): string {
-  const lines = [`| tasks | floor, ${unit} | greenthread, ${unit} | greenthread × floor |`, "| ---: | ---: | ---: | ---: |"];
+  const lines = [`| tasks | floor, ${unit} | greenthread, ${unit} | greenthread's cost × floor's |`, "| ---: | ---: | ---: | ---: |"];
   for (const p of points) lines.push(`| ${count(p.n)} | ${p.floor.toFixed(0)} | ${p.subject.toFixed(0)} | ${formatRatio(p.subject / p.floor)}× |`);
   return lines.join("\n");
 }
@@ -196,7 +196,7 @@ export function renderReport(results: PeersResults): Map<string, string> {
     files.set(`benchmarks/${w.id}.svg`, workloadChart(w));
     out.push(`<a id="${w.id}"></a>`, "", `## ${w.title}`, "", w.description, "", workloadTable(results, w), "", `![${w.title}](benchmarks/${w.id}.svg)`, "");
   }
-  const main = results.memory.cases.find((c) => c.library === "floor" && c.n === Math.max(...results.memory.cases.filter((k) => k.library === "floor").map((k) => k.n).filter((n) => n <= 100_000)));
+  const main = results.memory.cases.find((c) => c.library === "floor" && c.n === results.memory.n);
   if (main !== undefined) {
     const cases = memoryCases(results, main.n);
     const subject = cases.find((c) => c.name === "greenthread event.wait()");

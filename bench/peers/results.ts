@@ -74,7 +74,8 @@ export interface PeersResults {
   method: { rounds: number; warmupRounds: number; minTimeMs: number };
   throughput: ThroughputResult[];
   /** Parked-task memory: what the memory table and the memory scaling curve read. */
-  memory: { title: string; description: string; cases: MemoryResult[] };
+  /** `n` is the count every case runs at; the floor and greenthread also run at the curve's other counts. */
+  memory: { title: string; description: string; n: number; cases: MemoryResult[] };
   skipped: Skipped[];
 }
 

@@ -41,10 +41,11 @@ function define(maxsize: number, killable: boolean): WorkloadDefinition {
     id,
     n: 1_000_000,
     build: async ({ n, gevent }) => {
-      const others: Contender[] = [inProcess(`effect Queue.bounded(${maxsize})`, "effect", n, () => effectBatch(n, maxsize))];
-      // At a queue of 1 gevent switches greenlets twice per item: a smaller batch keeps it near a second.
-      const geventN = maxsize === 1 ? cappedBatch(n, 200_000) : n;
-      if (gevent) others.push(await geventContender(`gevent Queue(${maxsize})`, `queue-${maxsize}`, geventN));
+      // At a queue of 1 every item switches fibers or greenlets twice: smaller batches keep the
+      // slower peers' timings near a second.
+      const peerN = maxsize === 1 ? cappedBatch(n, 200_000) : n;
+      const others: Contender[] = [inProcess(`effect Queue.bounded(${maxsize})`, "effect", peerN, () => effectBatch(peerN, maxsize))];
+      if (gevent) others.push(await geventContender(`gevent Queue(${maxsize})`, `queue-${maxsize}`, peerN));
       const waits = killable ? "every wait given { signal: g }" : "plain waits";
       return {
         id,

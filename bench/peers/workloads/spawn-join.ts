@@ -47,8 +47,8 @@ async function build(id: string, { n, gevent }: BuildOptions, withPeers: boolean
   const others: Contender[] = [];
   if (withPeers) {
     others.push(inProcess("effect forkChild + Fiber.joinAll", "effect", n, () => effectBatch(n)));
-    // One effection spawn costs about 0.2 ms here, so its batch is smaller (see its batch column).
-    const effectionN = cappedBatch(n, 5_000);
+    // One effection spawn + join costs about 0.3 ms here, so its batch is smaller (the batch column).
+    const effectionN = cappedBatch(n, 1_000);
     others.push(inProcess("effection spawn + all()", "effection", effectionN, () => effectionBatch(effectionN)));
     if (gevent) others.push(await geventContender("gevent spawn + joinall", "spawn-join", cappedBatch(n, 20_000)));
   }

@@ -60,7 +60,7 @@ export const spawnYield: WorkloadDefinition = {
       inProcess("AbortController + abort-controller-x delay(signal, 0)", "abort-controller-x", n, () => abortControllerBatch(n)),
       inProcess("effect forkChild(yieldNow) + Fiber.joinAll", "effect", n, () => effectBatch(n)),
     ];
-    const effectionN = cappedBatch(n, 5_000);
+    const effectionN = cappedBatch(n, 1_000);
     others.push(inProcess("effection spawn(sleep(0)) + all()", "effection", effectionN, () => effectionBatch(effectionN)));
     if (gevent) others.push(await geventContender("gevent spawn(sleep(0)) + joinall", "spawn-yield", cappedBatch(n, 10_000)));
     return {
