@@ -6,7 +6,7 @@
 // `minTimeMs`, after a minor GC: a full gc() before timed code sent hot functions into deopts in
 // an earlier study.
 import { formatRate, measure } from "../lib.js";
-import type { ContenderInfo, ThroughputResult, Triplet } from "./results.js";
+import type { ContenderInfo, ThroughputResult, Triplet, WorkloadInfo } from "./results.js";
 
 /** One row of a workload: something that can time itself. */
 export interface Contender extends ContenderInfo {
@@ -16,13 +16,7 @@ export interface Contender extends ContenderInfo {
   close?(): Promise<void>;
 }
 
-export interface Workload {
-  id: string;
-  title: string;
-  description: string;
-  unit: string;
-  n: number;
-  curve?: string;
+export interface Workload extends WorkloadInfo {
   floor: Contender;
   subject: Contender;
   others: Contender[];
@@ -84,13 +78,14 @@ export async function runWorkload(workload: Workload, options: MethodOptions): P
   for (const contender of [floor, subject, ...others]) await contender.close?.();
   await workload.close?.();
   const info = (c: Contender): ContenderInfo => ({ name: c.name, library: c.library, opsPerBatch: c.opsPerBatch });
+  const { id, title, description, unit, n, curve } = workload;
   return {
-    id: workload.id,
-    title: workload.title,
-    description: workload.description,
-    unit: workload.unit,
-    n: workload.n,
-    ...(workload.curve === undefined ? {} : { curve: workload.curve }),
+    id,
+    title,
+    description,
+    unit,
+    n,
+    ...(curve === undefined ? {} : { curve }),
     floor: floor.name,
     subject: subject.name,
     contenders: [floor, subject, ...others].map(info),

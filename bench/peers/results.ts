@@ -20,7 +20,8 @@ export interface Triplet {
   opsPerSecond: Record<string, number>;
 }
 
-export interface ThroughputResult {
+/** What a throughput workload is, as its process builds it and as the results file keeps it. */
+export interface WorkloadInfo {
   id: string;
   title: string;
   /** What is measured and what each batch checks, one or two sentences. */
@@ -31,6 +32,9 @@ export interface ThroughputResult {
   n: number;
   /** Set on the points of a scaling curve: the curve's name. */
   curve?: string;
+}
+
+export interface ThroughputResult extends WorkloadInfo {
   /** The names of the floor row and of the greenthread row every ratio refers to. */
   floor: string;
   subject: string;

@@ -21,34 +21,30 @@ async function greenletYieldingTask(g: Greenlet<number>, i: number): Promise<num
   return i;
 }
 
-/** The floor: n async functions returning their index, joined with Promise.all. */
-export async function promiseAllBatch(n: number): Promise<void> {
+/** n tasks started together, each resolving its index, joined with Promise.all and checked. */
+async function allOf(n: number, task: (i: number) => Promise<number>): Promise<void> {
   const promises: Promise<number>[] = new Array(n);
-  for (let i = 0; i < n; i++) promises[i] = plainTask(i);
+  for (let i = 0; i < n; i++) promises[i] = task(i);
   const values = await Promise.all(promises);
   check(values[n - 1] === n - 1 && values[0] === 0, "Promise.all returned the wrong values");
 }
+
+/** n greenlets spawned together, each returning its index, joined with joinall and checked. */
+async function joinallOf(n: number, fn: (g: Greenlet<number>, i: number) => Promise<number>): Promise<void> {
+  const greenlets: Greenlet<number>[] = new Array(n);
+  for (let i = 0; i < n; i++) greenlets[i] = spawn(fn, i);
+  const done = await joinall(greenlets);
+  check(done.length === n && greenlets[n - 1]!.value === n - 1 && greenlets[0]!.value === 0, "joinall returned the wrong greenlets");
+}
+
+/** The floor: n async functions returning their index, joined with Promise.all. */
+export const promiseAllBatch = (n: number): Promise<void> => allOf(n, plainTask);
 
 /** n greenlets returning their index, spawned and joined with joinall. */
-export async function spawnJoinBatch(n: number): Promise<void> {
-  const greenlets: Greenlet<number>[] = new Array(n);
-  for (let i = 0; i < n; i++) greenlets[i] = spawn(greenletTask, i);
-  const done = await joinall(greenlets);
-  check(done.length === n && greenlets[n - 1]!.value === n - 1 && greenlets[0]!.value === 0, "joinall returned the wrong greenlets");
-}
+export const spawnJoinBatch = (n: number): Promise<void> => joinallOf(n, greenletTask);
 
 /** The floor of one yield per task: n async functions each awaiting a setImmediate promise (not killable). */
-export async function setImmediateBatch(n: number): Promise<void> {
-  const promises: Promise<number>[] = new Array(n);
-  for (let i = 0; i < n; i++) promises[i] = plainYieldingTask(i);
-  const values = await Promise.all(promises);
-  check(values[n - 1] === n - 1 && values[0] === 0, "Promise.all returned the wrong values");
-}
+export const setImmediateBatch = (n: number): Promise<void> => allOf(n, plainYieldingTask);
 
 /** n greenlets each yielding once with the killable `sleep(0, { signal: g })`. */
-export async function sleepZeroBatch(n: number): Promise<void> {
-  const greenlets: Greenlet<number>[] = new Array(n);
-  for (let i = 0; i < n; i++) greenlets[i] = spawn(greenletYieldingTask, i);
-  const done = await joinall(greenlets);
-  check(done.length === n && greenlets[n - 1]!.value === n - 1 && greenlets[0]!.value === 0, "joinall returned the wrong greenlets");
-}
+export const sleepZeroBatch = (n: number): Promise<void> => joinallOf(n, greenletYieldingTask);

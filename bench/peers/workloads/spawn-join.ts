@@ -1,43 +1,23 @@
 // spawn + join of n trivial tasks (each returns its index; the join checks the values): the floor
 // is n async functions joined with Promise.all. At the main size the peers run too; the other sizes
 // are the points of the scaling curve, floor and greenthread only.
-import { Effect, Fiber } from "effect";
-import { all, run, spawn, type Task } from "effection";
-import { check } from "../../lib.js";
+import { Effect } from "effect";
 import { promiseAllBatch, spawnJoinBatch } from "../../workloads/spawn.js";
 import { geventContender } from "../gevent.js";
 import { inProcess, type Contender, type Workload } from "../method.js";
 import { cappedBatch, type BuildOptions, type WorkloadDefinition } from "./define.js";
+import { effectForkJoin, effectionSpawnAll } from "./fork-join.js";
 
-function checkValues(values: readonly number[], n: number, who: string): void {
-  check(values.length === n && values[0] === 0 && values[n - 1] === n - 1, `${who} joined the wrong values`);
-}
+/** Effect: each fiber is Effect.succeed(i). */
+const effectBatch = (n: number): Promise<void> => effectForkJoin(n, (i) => Effect.succeed(i));
 
-/** Effect: fork a fiber per task from one program, then Fiber.joinAll. */
-function effectBatch(n: number): Promise<void> {
-  return Effect.runPromise(
-    Effect.gen(function* () {
-      const fibers: Fiber.Fiber<number>[] = new Array(n);
-      for (let i = 0; i < n; i++) fibers[i] = yield* Effect.forkChild(Effect.succeed(i));
-      checkValues(yield* Fiber.joinAll(fibers), n, "Fiber.joinAll");
-    }),
-  );
-}
-
-/** Effection: spawn a child operation per task inside run(), then wait for all of them. */
-function effectionBatch(n: number): Promise<void> {
-  return run(function* () {
-    const tasks: Task<number>[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      // An effection operation is a generator even when it never suspends.
-      // eslint-disable-next-line require-yield
-      tasks[i] = yield* spawn(function* () {
-        return i;
-      });
-    }
-    checkValues(yield* all(tasks), n, "effection all()");
+/** Effection: each child is a generator that returns at once. */
+const effectionBatch = (n: number): Promise<void> =>
+  // An effection operation is a generator even when it never suspends.
+  // eslint-disable-next-line require-yield
+  effectionSpawnAll(n, function* (i) {
+    return i;
   });
-}
 
 function title(n: number): string {
   return `spawn + join of ${n.toLocaleString("en-US")} trivial tasks`;

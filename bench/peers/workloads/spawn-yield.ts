@@ -4,17 +4,14 @@
 // per task (each task can be stopped on its own, as a greenlet can) and abort-controller-x's
 // `delay(signal, 0)` as the yield.
 import { delay } from "abort-controller-x";
-import { Effect, Fiber } from "effect";
-import { all, run, sleep, spawn, type Task } from "effection";
+import { Effect } from "effect";
+import { sleep } from "effection";
 import { check } from "../../lib.js";
 import { setImmediateBatch, sleepZeroBatch } from "../../workloads/spawn.js";
 import { geventContender } from "../gevent.js";
 import { inProcess, type Contender } from "../method.js";
 import { cappedBatch, type WorkloadDefinition } from "./define.js";
-
-function checkValues(values: readonly number[], n: number, who: string): void {
-  check(values.length === n && values[0] === 0 && values[n - 1] === n - 1, `${who} joined the wrong values`);
-}
+import { effectForkJoin, effectionSpawnAll } from "./fork-join.js";
 
 async function abortableTask(signal: AbortSignal, i: number): Promise<number> {
   await delay(signal, 0);
@@ -24,33 +21,19 @@ async function abortableTask(signal: AbortSignal, i: number): Promise<number> {
 async function abortControllerBatch(n: number): Promise<void> {
   const promises: Promise<number>[] = new Array(n);
   for (let i = 0; i < n; i++) promises[i] = abortableTask(new AbortController().signal, i);
-  checkValues(await Promise.all(promises), n, "Promise.all");
+  const values = await Promise.all(promises);
+  check(values.length === n && values[0] === 0 && values[n - 1] === n - 1, "Promise.all joined the wrong values");
 }
 
 /** Effect: every fiber is interruptible, and Effect.yieldNow is its cooperative yield. */
-function effectBatch(n: number): Promise<void> {
-  return Effect.runPromise(
-    Effect.gen(function* () {
-      const fibers: Fiber.Fiber<number>[] = new Array(n);
-      for (let i = 0; i < n; i++) fibers[i] = yield* Effect.forkChild(Effect.as(Effect.yieldNow, i));
-      checkValues(yield* Fiber.joinAll(fibers), n, "Fiber.joinAll");
-    }),
-  );
-}
+const effectBatch = (n: number): Promise<void> => effectForkJoin(n, (i) => Effect.as(Effect.yieldNow, i));
 
 /** Effection: a halted task stops at its next yield; sleep(0) is the yield it offers. */
-function effectionBatch(n: number): Promise<void> {
-  return run(function* () {
-    const tasks: Task<number>[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      tasks[i] = yield* spawn(function* () {
-        yield* sleep(0);
-        return i;
-      });
-    }
-    checkValues(yield* all(tasks), n, "effection all()");
+const effectionBatch = (n: number): Promise<void> =>
+  effectionSpawnAll(n, function* (i) {
+    yield* sleep(0);
+    return i;
   });
-}
 
 export const spawnYield: WorkloadDefinition = {
   id: "spawn-yield",
