@@ -51,7 +51,7 @@ const fixedN = positiveInteger("n", args.n);
 const method = {
   rounds: positiveInteger("rounds", args.rounds) ?? (quick ? 3 : 7),
   warmupRounds: 1,
-  minTimeMs: positiveInteger("time", args.time) ?? (quick ? 100 : 250),
+  minTimeMs: positiveInteger("time", args.time) ?? (quick ? 100 : 200),
 };
 const only = args.only?.split(",").map((id) => id.trim());
 const unknown = only?.filter((id) => id !== "parked" && !workloads.some((w) => w.id === id)) ?? [];
@@ -110,7 +110,8 @@ if (selected("parked")) {
     const counts = [parked.cap === undefined ? main : Math.min(main, sized(parked.cap))];
     if (parked.library === "floor" || parked.name === "greenthread event.wait()") counts.push(...curve);
     for (const n of counts) {
-      const job: MemoryJob = { name: parked.name, n, samples, out: join(scratch, "memory.json") };
+      // A million parked tasks read the same to the byte sample after sample, and each costs seconds of GC.
+      const job: MemoryJob = { name: parked.name, n, samples: n >= 1_000_000 ? 1 : samples, out: join(scratch, "memory.json") };
       const result = child<MemoryResult>("memory.ts", job);
       console.log(`  ${"parked".padEnd(22)} n ${String(n).padEnd(9)} ${parked.name.padEnd(48)} ${result.bytesPerTask.map((b) => b.toFixed(0)).join(", ")} bytes/task`);
       memory.push(result);

@@ -65,7 +65,7 @@ export const parkedCases: ParkedCase[] = [
   { name: "greenthread event.wait()", library: "greenthread", load: async () => (n) => parkGreenlets(n, false) },
   { name: "greenthread event.wait({ signal: g })", library: "greenthread", load: async () => (n) => parkGreenlets(n, true) },
   { name: "effect fibers in Deferred.await", library: "effect", load: loadEffect },
-  // One effection spawn costs about 0.2 ms here: 100,000 of them, four times over, would take a minute.
-  { name: "effection operations waiting on withResolvers()", library: "effection", load: loadEffection, cap: 10_000 },
+  // One effection spawn costs about 0.2 ms and 20 KB here: 100,000 of them, four times over, would take minutes.
+  { name: "effection operations waiting on withResolvers()", library: "effection", load: loadEffection, cap: 2_000 },
   { name: "gevent greenlets in Event.wait()", library: "gevent" },
 ];

@@ -46,7 +46,7 @@ export const poolMapWorkload: WorkloadDefinition = {
       inProcess("p-queue, concurrency 100 + Promise.all", "p-queue", n, () => pQueueMap(items)),
       inProcess("effect forEach, concurrency 100", "effect", n, () => effectMap(items)),
     ];
-    if (gevent) others.push(await geventContender("gevent Pool(100).map", "pool-map", cappedBatch(n, 20_000)));
+    if (gevent) others.push(await geventContender("gevent Pool(100).map", "pool-map", cappedBatch(n, 10_000)));
     return {
       id: "pool-map",
       title: `map over ${n.toLocaleString("en-US")} async items, 100 at a time`,
