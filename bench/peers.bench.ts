@@ -1,9 +1,10 @@
 // greenthread against its peers on the same workloads, on this machine, in one command:
-// `npm run bench -- peers` (about six minutes on 2 cores) or `npm run bench -- peers --quick`
-// (a tenth of every batch, three rounds, about a minute). Each throughput workload runs in its
-// own process (bench/peers/workload.ts), each parked-memory case too (bench/peers/memory.ts); the
-// raw figures go to bench/results/<suite>.json, and a full run regenerates docs/benchmarks.md and
-// its charts from that file (bench/peers/report.ts, which also runs on its own).
+// `npm run bench -- peers` (about six minutes on a quiet 2-core machine) or
+// `npm run bench -- peers --quick` (a tenth of every batch, three rounds). Each throughput
+// workload runs in its own process (bench/peers/workload.ts), each parked-memory case too
+// (bench/peers/memory.ts); the raw figures go to bench/results/<suite>.json, and a full run
+// regenerates docs/benchmarks.md and its charts from that file (bench/peers/report.ts, which
+// also runs on its own).
 //
 // Options, values attached with "=" (run.ts passes on what starts with "--"): --quick;
 // --only=id,id (workload ids, or "parked" for the memory cases); --n=N (every batch and parked

@@ -113,7 +113,8 @@ function memoryChart(cases: MemoryResult[], floor: MemoryResult): string {
       .filter((c) => c !== floor)
       .map((c) => {
         const s = spread(c.bytesPerTask);
-        return { label: c.name, value: s.median / floorBytes, low: s.min / floorBytes, high: s.max / floorBytes, color: colorOf(c.library), caption: bytes(s.median) };
+        const label = c.n === floor.n ? c.name : `${c.name} (${count(c.n)} tasks)`;
+        return { label, value: s.median / floorBytes, low: s.min / floorBytes, high: s.max / floorBytes, color: colorOf(c.library), caption: bytes(s.median) };
       }),
     reference: 1,
     referenceLabel: `floor: ${bytes(floorBytes)}`,
@@ -174,7 +175,7 @@ export function renderReport(results: PeersResults): Map<string, string> {
       "(1 / 5 / 15 min; other work shared the machine). Expect other figures on another machine, and some spread between runs on this one: the ratios travel better than the rates.",
     "",
     "Regenerate with `npm run bench -- peers` (it writes bench/results/peers.json, then this page and its charts); " +
-      "`npm run bench -- peers --quick` is a one-minute preview that leaves this page alone; " +
+      "`npm run bench -- peers --quick` is a shorter preview (a tenth of every batch, three rounds) that leaves this page alone; " +
       "`node --import tsx bench/peers/report.ts` redraws the page from the JSON.",
     "",
     "**Method.** One process per workload. After a warm-up round, " +
