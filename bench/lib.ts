@@ -16,6 +16,15 @@ export interface SuiteOptions {
   time?: number;
   /** Minimum batches per task. Default 8. */
   iterations?: number;
+  /** Whether tinybench warms each task up before timing it. Default true. */
+  warmup?: boolean;
+  /** Print nothing (the caller reports). Default false. */
+  quiet?: boolean;
+  /**
+   * Tells tinybench the tasks return promises. Without it tinybench learns a plain function's kind
+   * by calling it once, unawaited, so that one batch runs beside the first timed one.
+   */
+  async?: boolean;
 }
 
 /**
@@ -28,11 +37,12 @@ export async function measure(
   tasks: Record<string, () => unknown>,
   options: SuiteOptions = {},
 ): Promise<Map<string, Measured>> {
-  const bench = new Bench({ name: suite, time: options.time ?? 1500, iterations: options.iterations ?? 8 });
-  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn as () => Promise<void>);
+  const bench = new Bench({ name: suite, time: options.time ?? 1500, iterations: options.iterations ?? 8, warmup: options.warmup ?? true });
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn as () => Promise<void>, options.async === undefined ? {} : { async: options.async });
   await bench.run();
   const results = new Map<string, Measured>();
-  console.log(`\n## ${suite}  (${opsPerBatch.toLocaleString("en-US")} operations per batch)`);
+  const log = options.quiet === true ? () => {} : console.log;
+  log(`\n## ${suite}  (${opsPerBatch.toLocaleString("en-US")} operations per batch)`);
   for (const task of bench.tasks) {
     const result = task.result;
     if (result.state !== "completed") {
@@ -42,7 +52,7 @@ export async function measure(
     const msPerBatch = result.latency.mean;
     const opsPerSecond = (opsPerBatch / msPerBatch) * 1000;
     results.set(task.name, { opsPerSecond, msPerBatch });
-    console.log(
+    log(
       `  ${task.name.padEnd(44)} ${formatRate(opsPerSecond).padStart(12)} ops/s   ${msPerBatch.toFixed(2).padStart(9)} ms/batch   (${result.latency.samplesCount} batches)`,
     );
   }
@@ -132,7 +142,7 @@ export async function alternate(
       `${suite} (round ${round + 1} of ${rounds})`,
       opsPerBatch,
       Object.fromEntries(order.map((name) => [name, tasks[name]!])),
-      { time: options.time ?? 600, iterations: options.iterations ?? 5 },
+      { time: options.time ?? 600, iterations: options.iterations ?? 5, async: true },
     );
     for (const [name, { opsPerSecond }] of results) rates.get(name)!.push(opsPerSecond);
   }

@@ -1,58 +1,15 @@
 // The socket.io layer's cost: event round trips (client emit → handler → ack) through a
 // BaseNamespace against plain socket.on handlers on the same server, in the same run (target: at
 // most 10% slower); and session churn (connect, spawn a greenlet, disconnect, reaped) per second.
-import { createServer } from "node:http";
-import { Server } from "socket.io";
-import type { Socket as ClientSocket } from "socket.io-client";
-import { sleep } from "../src/index.js";
-import { BaseNamespace, mount } from "../src/socketio/index.js";
-import { connectTo, listenLocal } from "./socketio-lib.js";
-import { check, finish, formatRate, measure, target, type Measured } from "./lib.js";
+import { roundTrips, sessionChurn, startSocketioBench } from "./workloads/socketio.js";
+import { finish, formatRate, measure, target, type Measured } from "./lib.js";
 
 const ROUND_TRIPS = 1000;
 const CHURN = 100;
 
-let hooks = 0;
-let hooksWanted = 0;
-let allReaped: () => void = () => {};
-
-class Echo extends BaseNamespace {
-  onEcho(n: number) {
-    return n;
-  }
-}
-
-class Worker extends BaseNamespace {
-  onStart() {
-    this.spawn(async (g) => {
-      await sleep(60_000, { signal: g });
-    });
-    return this.greenlets.size;
-  }
-  override disconnected() {
-    if (++hooks === hooksWanted) allReaped();
-  }
-}
-
-const http = createServer();
-const io = new Server(http, { transports: ["websocket"] });
-io.of("/plain").on("connection", (socket) => {
-  socket.on("echo", (n: number, ack: (n: number) => void) => ack(n));
-});
-const app = mount(io, { "/echo": Echo, "/work": Worker });
-const url = await listenLocal(http);
-const connect = (nsp: string): Promise<ClientSocket> => connectTo(url + nsp);
-
-/** ROUND_TRIPS acked events in flight at once on one client; checks every ack. */
-async function roundTrips(client: ClientSocket): Promise<void> {
-  const acks: Promise<number>[] = new Array(ROUND_TRIPS);
-  for (let i = 0; i < ROUND_TRIPS; i++) acks[i] = client.emitWithAck("echo", i);
-  const values = await Promise.all(acks);
-  for (let i = 0; i < ROUND_TRIPS; i++) if (values[i] !== i) check(false, `ack ${i} was ${values[i]}`);
-}
-
-const plain = await connect("/plain");
-const echo = await connect("/echo");
+const bench = await startSocketioBench();
+const plain = await bench.connect("/plain");
+const echo = await bench.connect("/echo");
 
 // Both run on this one process, client and server alike, so whatever else the machine does
 // shows up in both; measuring them in alternating order (ABBA) keeps a drift in that load from
@@ -60,8 +17,8 @@ const echo = await connect("/echo");
 // `async` functions: tinybench tells a plain function's kind by calling it once, unawaited,
 // which would put a second batch of round trips on the same client beside the first.
 const tasks = {
-  "plain socket.on handler": async () => roundTrips(plain),
-  "BaseNamespace handler": async () => roundTrips(echo),
+  "plain socket.on handler": async () => roundTrips(plain, ROUND_TRIPS),
+  "BaseNamespace handler": async () => roundTrips(echo, ROUND_TRIPS),
 };
 const names = Object.keys(tasks) as (keyof typeof tasks)[];
 const rounds = [names, [...names].reverse(), [...names].reverse(), names];
@@ -90,24 +47,11 @@ const churn = await measure(
   `session churn, ${CHURN} sessions per batch`,
   CHURN,
   {
-    "connect + spawn + disconnect + reaped": async () => {
-      const before = app.stats().reaped;
-      const clients = await Promise.all(Array.from({ length: CHURN }, () => connect("/work")));
-      const spawned = await Promise.all(clients.map((client) => client.emitWithAck("start")));
-      check(spawned.every((n) => n === 1), "a session did not report its greenlet");
-      hooks = 0;
-      hooksWanted = CHURN;
-      const reaped = new Promise<void>((resolve) => (allReaped = resolve));
-      for (const client of clients) client.disconnect();
-      await reaped;
-      const stats = app.stats();
-      check(stats.sessions === 0 && stats.greenlets === 0 && stats.reaped === before + CHURN, `left behind: ${JSON.stringify(stats)}`);
-    },
+    "connect + spawn + disconnect + reaped": async () => sessionChurn(bench, CHURN),
   },
   { time: 3000, iterations: 5 },
 );
 console.log(`  → session churn: ${formatRate(churn.get("connect + spawn + disconnect + reaped")!.opsPerSecond)} sessions/s`);
 
-await app.close();
-await io.close();
+await bench.close();
 finish();
