@@ -14,7 +14,7 @@ import { getClock, type TimerHandle } from "./core/clock.js";
 import { checkAtEndOfTurn, reportError, type Reportable } from "./core/hub.js";
 import { checkDuration, checkFunction, checkOptions, checkTimeout, describe } from "./core/validate.js";
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
-import { PARKS, leanPromise, takeReject, takeResolve, type Reject, type Resolve } from "./core/park.js";
+import { PARKS, lastReject, lastResolve, leanPromise, type Reject, type Resolve } from "./core/park.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
 
@@ -605,8 +605,8 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
    */
   _park<V>(): Promise<V> {
     const promise = leanPromise<V>();
-    this.args = takeResolve();
-    this.slot = takeReject();
+    this.args = lastResolve;
+    this.slot = lastReject;
     this.flags |= LEAN;
     return promise;
   }

@@ -4,7 +4,7 @@
  */
 import { CancelScope, CancelState, abortReason, checkSignal, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./core/cancel.js";
 import { getClock, type Clock, type TimerHandle } from "./core/clock.js";
-import { leanPromise, takeReject, takeResolve, type Reject, type Resolve } from "./core/park.js";
+import { lastReject, lastResolve, leanPromise, type Reject, type Resolve } from "./core/park.js";
 import { checkDuration, checkFunction, checkOptions } from "./core/validate.js";
 import { TimeoutError } from "./errors.js";
 import type { Signal } from "./greenlet.js";
@@ -272,7 +272,7 @@ export function withTimeout<T, U>(
 
   const promise = leanPromise<T | U>();
   const clock = getClock();
-  const call = new TimeoutCall<U>(ms, clock, outer, options, takeResolve(), takeReject());
+  const call = new TimeoutCall<U>(ms, clock, outer, options, lastResolve, lastReject);
   call.timer = clock.setTimer(expireCall, ms, call as TimeoutCall<unknown>);
   if (outer !== undefined) subscribe(outer, call);
 

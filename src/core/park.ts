@@ -38,32 +38,21 @@ export const PARKS: unique symbol = Symbol("greenthread.parks");
 export type Resolve = (value: unknown) => void;
 export type Reject = (reason: unknown) => void;
 
-let capturedResolve: Resolve | undefined;
-let capturedReject: Reject | undefined;
+/**
+ * The resolving functions of the promise the last `leanPromise()` made, to be read right after
+ * (they are overwritten by the next call; holding the last pair a while is harmless).
+ */
+export let lastResolve: Resolve = () => {};
+export let lastReject: Reject = () => {};
 
 function capture(resolve: Resolve, reject: Reject): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
+  lastResolve = resolve;
+  lastReject = reject;
 }
 
-/**
- * A new promise made through one shared executor (no closure per call); `takeResolve()` and
- * `takeReject()` right after return its resolving functions.
- */
+/** A new promise made through one shared executor (no closure per call); see `lastResolve`. */
 export function leanPromise<T>(): Promise<T> {
   return new Promise<T>(capture as (resolve: (value: T) => void, reject: Reject) => void);
-}
-
-export function takeResolve(): Resolve {
-  const resolve = capturedResolve!;
-  capturedResolve = undefined;
-  return resolve;
-}
-
-export function takeReject(): Reject {
-  const reject = capturedReject!;
-  capturedReject = undefined;
-  return reject;
 }
 
 // The list is swept once its entries outnumber this, and then twice the live ones.
