@@ -152,6 +152,6 @@ for (const [id, s] of elapsed) seconds.set(id, (seconds.get(id) ?? 0) + s);
 console.log(`\nseconds per workload: ${[...seconds].map(([id, s]) => `${id} ${s.toFixed(0)}`).join(", ")}`);
 console.log(`${suite}: ${throughput.length} workloads and ${memory.length} memory cases in ${results.durationSeconds} s → ${resultsPath}`);
 if (docsDir !== undefined) {
-  const written = writeReport(results, docsDir);
+  const written = await writeReport(results, docsDir);
   console.log(`wrote ${written.join(", ")}`);
 }

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatRate } from "../lib.js";
 import { ratesOf, ratiosOf, spread, type MemoryResult, type PeersResults, type Spread, type ThroughputResult } from "./results.js";
-import { barChart, lineChart, type Series } from "./svg.js";
+import { barChart, lineChart, type Series } from "./charts.js";
 
 const COLORS: Record<string, string> = {
   floor: "#9e9e9e",
@@ -56,7 +56,7 @@ function workloadTable(results: PeersResults, w: ThroughputResult): string {
   return lines.join("\n");
 }
 
-function workloadChart(w: ThroughputResult): string {
+function workloadChart(w: ThroughputResult): Promise<string> {
   const bars = w.contenders
     .filter((c) => c.name !== w.floor)
     .map((c) => {
@@ -104,7 +104,7 @@ function memoryTable(results: PeersResults, cases: MemoryResult[], floor: Memory
   return lines.join("\n");
 }
 
-function memoryChart(cases: MemoryResult[], floor: MemoryResult): string {
+function memoryChart(cases: MemoryResult[], floor: MemoryResult): Promise<string> {
   const floorBytes = spread(floor.bytesPerTask).median;
   return barChart({
     title: `heap per parked task, as a multiple of the floor (${count(floor.n)} tasks)`,
@@ -151,17 +151,17 @@ function curveTable(points: CurvePoint[], unit: string): string {
   return lines.join("\n");
 }
 
-function curveChart(title: string, yLabel: string, points: CurvePoint[]): string {
+function curveChart(title: string, yLabel: string, points: CurvePoint[]): Promise<string> {
   const series: Series[] = [
     { label: "floor (plain JS)", color: colorOf("floor"), points: points.map((p) => ({ x: p.n, y: p.floor })) },
     { label: "greenthread", color: colorOf("greenthread"), points: points.map((p) => ({ x: p.n, y: p.subject })) },
   ];
-  return lineChart({ title, xLabel: "tasks (log scale)", yLabel, series, formatY: (y) => y.toFixed(0) });
+  return lineChart({ title, xLabel: "tasks (log scale)", yLabel, series, formatY: ".0f" });
 }
 
 /** The page and its charts, keyed by their path under the docs directory. */
-export function renderReport(results: PeersResults): Map<string, string> {
-  const files = new Map<string, string>();
+export async function renderReport(results: PeersResults): Promise<Map<string, string>> {
+  const files = new Map<string, string | Promise<string>>();
   const m = results.machine;
   const sections = results.throughput.filter((w) => !curveOnly(w));
   const out: string[] = [
@@ -216,13 +216,15 @@ export function renderReport(results: PeersResults): Map<string, string> {
     out.push("Heap per parked task at each count (a fresh process per count):", "", curveTable(memoryPoints, "bytes/task"), "", "![parked memory scaling](benchmarks/scaling-parked.svg)", "");
   }
   files.set("benchmarks.md", out.join("\n"));
-  return files;
+  const rendered = new Map<string, string>();
+  for (const [path, content] of files) rendered.set(path, await content);
+  return rendered;
 }
 
 /** Writes the page and its charts under `docsDir`; returns the paths written. */
-export function writeReport(results: PeersResults, docsDir: string): string[] {
+export async function writeReport(results: PeersResults, docsDir: string): Promise<string[]> {
   const written: string[] = [];
-  for (const [path, content] of renderReport(results)) {
+  for (const [path, content] of await renderReport(results)) {
     const target = join(docsDir, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
@@ -235,6 +237,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   const resultsPath = process.argv[2] ?? join(root, "bench", "results", "peers.json");
   const docsDir = process.argv[3] ?? join(root, "docs");
-  const written = writeReport(JSON.parse(readFileSync(resultsPath, "utf8")) as PeersResults, docsDir);
+  const written = await writeReport(JSON.parse(readFileSync(resultsPath, "utf8")) as PeersResults, docsDir);
   console.log(`wrote ${written.join(", ")}`);
 }

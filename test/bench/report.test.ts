@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatRatio, renderReport, writeReport } from "../../bench/peers/report.js";
 import { ratiosOf, spread, type PeersResults, type ThroughputResult } from "../../bench/peers/results.js";
-import { barChart, escapeXml } from "../../bench/peers/svg.js";
+import { barChart, barChartSpec } from "../../bench/peers/charts.js";
 
 const FLOOR = "floor <fast>";
 const SUBJECT = "greenthread spawn";
@@ -76,8 +76,8 @@ test("per-round ratios pair the rows timed in the same triplet", () => {
   assert.deepEqual([12.34, 0.7249, 0.00812].map(formatRatio), ["12.3", "0.72", "0.0081"]);
 });
 
-test("the page has one table per workload with rates, ratios to the floor and to greenthread", () => {
-  const page = renderReport(results).get("benchmarks.md")!;
+test("the page has one table per workload with rates, ratios to the floor and to greenthread", async () => {
+  const page = (await renderReport(results)).get("benchmarks.md")!;
   const table = [
     "| contender | library | batch | tasks/s (median) | × floor (median, min–max) | × greenthread (median, min–max) |",
     "| --- | --- | ---: | ---: | ---: | ---: |",
@@ -92,8 +92,8 @@ test("the page has one table per workload with rates, ratios to the floor and to
   assert.ok(!page.includes("## spawn + join of 10,000 trivial tasks"), "a curve-only point gets no section");
 });
 
-test("the memory table and the scaling tables come from the cases and the curve points", () => {
-  const page = renderReport(results).get("benchmarks.md")!;
+test("the memory table and the scaling tables come from the cases and the curve points", async () => {
+  const page = (await renderReport(results)).get("benchmarks.md")!;
   assert.ok(page.includes("| plain | floor (plain JS) | 1,000 | 450 B (400 B–500 B) | 1 | 0.50× |"), page);
   assert.ok(page.includes("| **greenthread event.wait()** | greenthread 0.1.0 | 1,000 | 900 B (900 B–900 B) | 2.00× | 1 |"));
   assert.ok(page.includes("| gevent greenlets | gevent | 1,000 | 4,500 B (4,500 B–4,500 B) (resident set) | 10.0× | 5.00× |"));
@@ -101,8 +101,8 @@ test("the memory table and the scaling tables come from the cases and the curve 
   assert.ok(page.includes("| 1,000 | 450 | 900 | 2.00× |\n| 10,000 | 400 | 800 | 2.00× |"), "bytes per parked task");
 });
 
-test("every chart is a self-contained SVG with one bar per row other than the floor", () => {
-  const files = renderReport(results);
+test("every chart is a self-contained SVG drawn by Vega with one bar per row other than the floor", async () => {
+  const files = await renderReport(results);
   assert.deepEqual([...files.keys()].sort(), [
     "benchmarks.md",
     "benchmarks/parked.svg",
@@ -113,25 +113,36 @@ test("every chart is a self-contained SVG with one bar per row other than the fl
   const chart = files.get("benchmarks/spawn-join.svg")!;
   assert.match(chart, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*>/);
   assert.ok(chart.endsWith("</svg>\n"));
-  assert.equal(chart.match(/<rect [^>]*fill="#2e7d32"/g)?.length, 1, "one greenthread bar");
-  assert.equal(chart.match(/<rect [^>]*fill="#1565c0"/g)?.length, 1, "one effect bar");
+  const bars = chart.match(/<path [^>]*aria-roledescription="bar"[^>]*>/g) ?? [];
+  assert.equal(bars.length, 2, "greenthread and effect; the floor is the reference line");
+  assert.equal(bars.filter((b) => b.includes('fill="#2e7d32"')).length, 1, "one greenthread bar");
+  assert.equal(bars.filter((b) => b.includes('fill="#1565c0"')).length, 1, "one effect bar");
   assert.ok(chart.includes("dashed line: floor: floor &lt;fast&gt;"), "labels are escaped");
+  assert.ok(!chart.includes("floor <fast>"), "no raw markup from a label");
   const curve = files.get("benchmarks/scaling-spawn-join.svg")!;
-  assert.equal(curve.match(/<circle /g)?.length, 4, "two series of two points");
+  assert.equal(curve.match(/aria-roledescription="point"/g)?.length, 4, "two series of two points");
 });
 
-test("a bar's length is its median on the log axis", () => {
-  // Domain 0.1 … 1 over a 420-pixel plot: 0.5 sits at (log10 0.5 + 1) × 420 = 293.6 px.
-  const svg = barChart({ title: "t", axisLabel: "a", reference: 1, referenceLabel: "r", bars: [{ label: "x", value: 0.5, low: 0.25, high: 0.8, color: "#000", caption: "0.5×" }] });
-  assert.match(svg, /<rect x="[\d.]+" y="[\d.]+" width="293.6" height="16" fill="#000"\/>/);
-  assert.equal(escapeXml(`a<b & "c">`), "a&lt;b &amp; &quot;c&quot;&gt;");
+test("a bar runs from the log axis' first decade to its median, whiskers from min to max", async () => {
+  const chart = { title: "t", axisLabel: "a", reference: 1, referenceLabel: "r", bars: [
+    { label: "x", value: 0.5, low: 0.25, high: 0.8, color: "#000000", caption: "0.5×" },
+    { label: "y", value: 2, low: 1.5, high: 3, color: "#111111", caption: "2×" },
+  ] };
+  const spec = barChartSpec(chart) as unknown as { layer: { data: { values: Record<string, unknown>[] }; layer?: { encoding: { x: { scale: { domain: number[] } }; y?: { sort: string[] } } }[] }[] };
+  const [rows] = spec.layer;
+  assert.deepEqual(rows!.data.values.map((r) => [r.label, r.base, r.value, r.low, r.high]), [["x", 0.1, 0.5, 0.25, 0.8], ["y", 0.1, 2, 1.5, 3]]);
+  assert.deepEqual(rows!.layer![0]!.encoding.x.scale.domain, [0.1, 10], "the decades around every value and the reference");
+  assert.deepEqual(rows!.layer![0]!.encoding.y!.sort, ["x", "y"], "rows keep the given order");
+  // 420 pixels for two decades: 0.5 sits at (log10 0.5 + 1) / 2 × 420 = 146.8 px, 2 at 273.2 px.
+  const widths = [...(await barChart(chart)).matchAll(/aria-roledescription="bar" d="M0,[\d.]+h([\d.]+)v16/g)].map((m) => Number(m[1]).toFixed(1));
+  assert.deepEqual(widths, ["146.8", "273.2"]);
 });
 
-test("writeReport writes the same files twice over, byte for byte", () => {
+test("writeReport writes the same files twice over, byte for byte", async () => {
   const dir = mkdtempSync(join(tmpdir(), "greenthread-report-"));
   try {
-    const first = writeReport(results, dir).map((path) => readFileSync(path, "utf8"));
-    const second = writeReport(results, dir).map((path) => readFileSync(path, "utf8"));
+    const first = (await writeReport(results, dir)).map((path) => readFileSync(path, "utf8"));
+    const second = (await writeReport(results, dir)).map((path) => readFileSync(path, "utf8"));
     assert.deepEqual(second, first);
     assert.deepEqual(readdirSync(join(dir, "benchmarks")).sort(), ["parked.svg", "scaling-parked.svg", "scaling-spawn-join.svg", "spawn-join.svg"]);
   } finally {
