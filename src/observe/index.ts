@@ -1,0 +1,8 @@
+/**
+ * `greenthread/observe`: seeing inside a running program. Run-info (the live greenlets, their
+ * owners and what each is parked on), and the instrument hooks everything here stands on.
+ * @module
+ */
+export { enableRunInfo, runInfo, runInfoEnabled, formatRunInfo, type GreenletInfo, type RunInfo, type RunInfoOptions } from "./run-info.js";
+export { instrument, formatParkSite, type Instrument, type InstrumentedGreenlet } from "../core/instrument.js";
+export { setDeadlockMode, type DeadlockMode } from "../core/stuck.js";
