@@ -656,7 +656,7 @@ const strictDocs = (): string[] => [
   ...readdirSync(join(root, "docs", "tutorial"))
     .filter((f) => /^0[1-5]-.*\.md$/.test(f))
     .map((f) => join("docs", "tutorial", f)),
-  ...["core", "sync", "queue", "pool", "socketio", "process"].map((page) => join("docs", "reference", `${page}.md`)),
+  ...["core", "sync", "queue", "pool", "socketio", "process", "observe"].map((page) => join("docs", "reference", `${page}.md`)),
 ];
 
 // A markdown link to an example, the rest of its line, optionally one more line of text, a blank

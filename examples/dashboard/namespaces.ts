@@ -1,6 +1,7 @@
 // The dashboard's socket.io namespaces. Each class is one kind of session; every greenlet a session
 // spawns through `this.spawn` is owned by it and reaped when the tab closes.
 import { TimeoutError, sleep, type Greenlet } from "greenthread";
+import { formatRunInfo, runInfo } from "greenthread/observe";
 import { BaseNamespace, ClientError, type ClusterStats, type MountedApp, type SocketStats } from "greenthread/socketio";
 import { z } from "zod";
 import { cpuPercent, readCpuTimes } from "./cpu.js";
@@ -191,9 +192,10 @@ export function createNamespaces(context: DashboardContext) {
   class RuntimeNamespace extends Tracked {
     override initialize(): void {
       super.initialize();
+      const tab = tabOf(this.socket.handshake);
       const pusher = this.spawn(async (g) => {
         for (;;) {
-          this.emit("runtime", snapshot(context));
+          this.emit("runtime", { ...snapshot(context), runInfo: ownGreenlets(context, tab) });
           await sleep(1000, { signal: g });
         }
       });
@@ -202,6 +204,19 @@ export function createNamespaces(context: DashboardContext) {
   }
 
   return { CpuNamespace, FeedNamespace, ChatNamespace, RuntimeNamespace };
+}
+
+/**
+ * The run-info tree of one tab's own sessions: each session (`namespace#sid`) with its greenlets
+ * and what each is parked on (the server turns run-info on at start).
+ */
+export function ownGreenlets(context: DashboardContext, tab: string | undefined): string {
+  const owners = new Set<string>();
+  for (const session of context.sessions) {
+    if (tabOf(session.socket.handshake) === tab) owners.add(`${session.socket.nsp.name}#${session.socket.id}`);
+  }
+  const info = runInfo();
+  return formatRunInfo({ at: info.at, greenlets: info.greenlets.filter((g) => g.owner !== undefined && owners.has(g.owner)) });
 }
 
 /** What the runtime panel shows. */

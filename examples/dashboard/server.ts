@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Server } from "socket.io";
 import { sleep, type Greenlet } from "greenthread";
+import { enableRunInfo } from "greenthread/observe";
 import { mount, type CloseOptions } from "greenthread/socketio";
 import { FeedStatus, announceFeedStatus } from "./feed-status.js";
 import { createJobsNamespace } from "./jobs.js";
@@ -117,6 +118,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     };
   }
 
+  // The runtime panel shows each tab's greenlets and what they are parked on.
+  const disableRunInfo = enableRunInfo();
   const context: DashboardContext = { app: undefined, topic: new Topic<FeedPoint>(), sessions: new Set() };
   const { CpuNamespace, FeedNamespace, ChatNamespace, RuntimeNamespace } = createNamespaces(context);
   const { JobsNamespace } = createJobsNamespace(context);
@@ -152,6 +155,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     await app.close();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await closeRedis();
+    disableRunInfo();
     throw error;
   }
   const address = http.address();
@@ -166,6 +170,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       await app.close({ reconnect: closeOptions?.reconnect ?? false });
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeRedis();
+      disableRunInfo();
     })());
   return { url, context, io, http, feedStatus, wsFeed, close };
 }

@@ -147,3 +147,13 @@ test("the runtime panel counts tabs, and labels sessions as tabs × namespaces",
   assert.deepEqual(await shown(), { tabs: "1", sessions: "4", label: "sessions (tabs × namespaces)" });
   await a.close();
 });
+
+test("the runtime panel shows this tab's greenlets as a run-info tree, the CPU sampler parked on its sleep", { skip, timeout: 60_000 }, async () => {
+  const page = await open();
+  await page.waitForFunction(() => /parked on sleep\(\d+\)/.test((globalThis as any).document.getElementById("runinfo").textContent), null, { timeout: 15_000 });
+  const tree = (await page.textContent("#runinfo"))!;
+  assert.match(tree, /^\d+ greenlets\n/);
+  assert.match(tree, /^\/cpu#\S+\n {2}cpu-sampler \S+ \(#\d+\), running, age [\d.]+ m?s, parked on sleep\(\d+\) for [\d.]+ m?s$/m);
+  assert.match(tree, /^\/runtime#\S+$/m);
+  await page.close();
+});

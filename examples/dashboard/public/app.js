@@ -210,6 +210,7 @@ runtime.on("runtime", (snapshot) => {
       return tr;
     });
   document.getElementById("sessions").replaceChildren(...rows);
+  document.getElementById("runinfo").textContent = snapshot.runInfo;
   showCluster(snapshot);
 });
 
