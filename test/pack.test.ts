@@ -124,7 +124,7 @@ test("the packed manifest has no source condition, names where the project lives
   assert.equal(pkg.repository?.url, "git+https://github.com/greenthread-js/greenthread.git");
   assert.equal(pkg.homepage, "https://github.com/greenthread-js/greenthread#readme");
   assert.equal(pkg.bugs?.url, "https://github.com/greenthread-js/greenthread/issues");
-  assert.deepEqual(pkg.peerDependenciesMeta, { "socket.io": { optional: true }, piscina: { optional: true } });
+  assert.deepEqual(pkg.peerDependenciesMeta, { "socket.io": { optional: true }, piscina: { optional: true }, vega: { optional: true }, "vega-lite": { optional: true } });
 });
 
 test("dist/ imports exactly the runtime dependencies, the optional peers and Node's built-ins", () => {

@@ -26,8 +26,9 @@ export interface TimelineOptions {
 export interface Segment {
   lane: string;
   state: "scheduled" | "running" | "parked";
-  from: number;
-  to: number;
+  /** Where the stretch starts and stops on the x axis (a step or milliseconds). */
+  start: number;
+  stop: number;
   detail: string;
 }
 
@@ -51,30 +52,30 @@ function laneName(trace: Trace, id: number): string {
 export function timelineData(trace: Trace, x: "step" | "time" = "step"): { segments: Segment[]; marks: Mark[]; end: number } {
   const at = (e: TraceEvent): number => (x === "step" ? e.seq : e.t);
   const end = x === "step" ? trace.events.length : trace.durationMs;
-  const open = new Map<number, { state: Segment["state"]; from: number; detail: string }>();
+  const open = new Map<number, { state: Segment["state"]; start: number; detail: string }>();
   const segments: Segment[] = [];
   const marks: Mark[] = [];
   const close = (id: number, to: number): void => {
     const current = open.get(id);
     if (current === undefined) return;
     open.delete(id);
-    segments.push({ lane: laneName(trace, id), state: current.state, from: current.from, to, detail: current.detail });
+    segments.push({ lane: laneName(trace, id), state: current.state, start: current.start, stop: to, detail: current.detail });
   };
   for (const e of trace.events) {
     const t = at(e);
     switch (e.kind) {
       case "spawn":
         close(e.id, t);
-        open.set(e.id, { state: "scheduled", from: t, detail: "scheduled" });
+        open.set(e.id, { state: "scheduled", start: t, detail: "scheduled" });
         break;
       case "start":
       case "resume":
         close(e.id, t);
-        open.set(e.id, { state: "running", from: t, detail: "running" });
+        open.set(e.id, { state: "running", start: t, detail: "running" });
         break;
       case "park":
         close(e.id, t);
-        open.set(e.id, { state: "parked", from: t, detail: e.detail ?? "parked" });
+        open.set(e.id, { state: "parked", start: t, detail: e.detail ?? "parked" });
         break;
       case "end":
         close(e.id, t);
@@ -117,21 +118,21 @@ export function timelineSpec(trace: Trace, options?: TimelineOptions): TopLevelS
             mark: { type: "bar", height: 18 },
             encoding: {
               y,
-              x: { field: "from", type: "quantitative", scale, axis: { title: xTitle, grid: true, tickMinStep: 1 } },
-              x2: { field: "to" },
+              x: { field: "start", type: "quantitative", scale, axis: { title: xTitle, grid: true, tickMinStep: 1 } },
+              x2: { field: "stop" },
               color: {
                 field: "state",
                 type: "nominal",
                 scale: { domain: Object.keys(COLORS), range: Object.values(COLORS) },
                 legend: { title: null, orient: "top", labelFontSize: 12 },
               },
-              tooltip: [{ field: "lane" }, { field: "state" }, { field: "detail" }, { field: "from" }, { field: "to" }],
+              tooltip: [{ field: "lane" }, { field: "state" }, { field: "detail" }, { field: "start" }, { field: "stop" }],
             },
           },
           {
             transform: [{ filter: "datum.state === 'parked'" }],
             mark: { type: "text", align: "left", baseline: "middle", dx: 3, fontSize: 10, color: "#3e2723" },
-            encoding: { y, x: { field: "from", type: "quantitative", scale }, text: { field: "detail" } },
+            encoding: { y, x: { field: "start", type: "quantitative", scale }, text: { field: "detail" } },
           },
         ],
       },

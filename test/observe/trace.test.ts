@@ -100,7 +100,7 @@ test("the timeline's lanes hold scheduled, running and parked stretches, a kill 
   assert.equal(marks.filter((m) => m.kind === "ended").length, 4);
   const byTime = timelineData(t, "time");
   assert.equal(byTime.end, 30);
-  assert.deepEqual(byTime.segments.filter((s) => s.lane === victim && s.state === "parked").map((s) => [s.from, s.to]), [[0, 15]]);
+  assert.deepEqual(byTime.segments.filter((s) => s.lane === victim && s.state === "parked").map((s) => [s.start, s.stop]), [[0, 15]]);
 });
 
 test("a trace keeps at most limit events and counts the rest; stop() is idempotent; bad input is refused", () => {
