@@ -21,7 +21,7 @@ function typecheck(cwd: string): void {
 
 test("npm run build emits dist/ with JavaScript and declarations for every entry point", { timeout: 120_000 }, () => {
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
-  for (const entry of ["index", "testing/index", "socketio/index", "pool/thread-pool", "process/index"]) {
+  for (const entry of ["index", "testing/index", "socketio/index", "pool/thread-pool", "process/index", "observe/index"]) {
     assert.ok(existsSync(join(root, "dist", `${entry}.js`)), `dist/${entry}.js`);
     assert.ok(existsSync(join(root, "dist", `${entry}.d.ts`)), `dist/${entry}.d.ts`);
   }
