@@ -112,7 +112,8 @@ export function monitorBlocking(options: MonitorOptions = {}): () => void {
       last = g;
     }
     if (stacks) lastStack = parkStacks.get(g);
-    dog?.note(g);
+    // While frozen the watchdog keeps the blocker too: it may be reading right now, as the block ends.
+    if (!frozen) dog?.note(g);
   };
 
   const tick = (): void => {
