@@ -65,3 +65,27 @@ export class PoolFullError extends Error {
 export class ThreadPoolClosedError extends Error {
   override name = "ThreadPoolClosedError";
 }
+
+/**
+ * The report of a greenlet parked for ever: the event loop ran out of work while it waited in a
+ * library wait (or while such waits were pending), so nothing is left that could wake it. Never
+ * thrown into the greenlet; handed to the hub's error handler with kind `deadlock` just before the
+ * process would exit (see `setDeadlockMode`).
+ */
+export class DeadlockError extends Error {
+  override name = "DeadlockError";
+
+  constructor(
+    message: string,
+    /** The stuck greenlet. */
+    readonly greenlet: { readonly id: number; readonly name: string },
+    /** What it is parked on (`Lock.acquire`, `Event.wait`, `join(worker)`), when known. */
+    readonly parkedOn: string | undefined,
+    /** Its owner (`Group`, `Pool(10)`, `/chat#sid`), when known. */
+    readonly owner: string | undefined,
+    /** For how long it has been parked, when run-info is on. */
+    readonly parkedForMs: number | undefined,
+  ) {
+    super(message);
+  }
+}

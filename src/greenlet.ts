@@ -16,6 +16,8 @@ import { checkDuration, checkFunction, checkOptions, checkTimeout, describe } fr
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
 import { PARKS, lastReject, lastResolve, leanPromise, type Reject, type Resolve } from "./core/park.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
+import { emitEnded, emitKilled, emitLinked, emitParked, emitResumed, emitSpawned, emitStarted, observing, ownerLabel } from "./core/instrument.js";
+import { labelOf, noteRunning, registerStuckKind, visitStuck, type StuckFinder, type StuckGreenlet } from "./core/stuck.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
 
 /** The `signal` option every wait takes: an AbortSignal, or a greenlet (cheaper, see principle 1). */
@@ -148,6 +150,10 @@ const LEAN = 128;
 // The function ended while a lean wait was still parked (a race it abandoned, or another task's
 // wait given this greenlet): the wait's settlers moved to `extra.orphan`, and it still settles.
 const ORPHAN = 256;
+// The bits above hold the label number (core/stuck.ts) of the last lean wait, for the deadlock
+// report: where a greenlet is parked costs no field.
+const LABEL_SHIFT = 9;
+const LOW_FLAGS = (1 << LABEL_SHIFT) - 1;
 
 function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -313,6 +319,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     if (this._state === NEW) {
       this.setState(SCHEDULED);
       enqueueStart(this);
+      if (observing) emitSpawned(this);
     }
     return this;
   }
@@ -327,6 +334,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     if (this._state === NEW) {
       this.setState(SCHEDULED);
       this.more.startTimer = getClock().setTimer(startFromTimer, ms, this);
+      if (observing) emitSpawned(this);
     }
     return this;
   }
@@ -340,6 +348,8 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   _run(): void {
     if (this._state !== SCHEDULED) return; // killed before it started
     this.setState(RUNNING);
+    noteRunning(1);
+    if (observing) emitStarted(this);
     const fn = this.slot as (g: Greenlet<T>, ...args: unknown[]) => unknown;
     const args = this.args;
     this.slot = this.args = undefined;
@@ -374,7 +384,9 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
 
   /** @internal Records the outcome; the first call wins. */
   _finish(ok: boolean, result: unknown): void {
-    if (this._state === DEAD) return;
+    const state = this._state;
+    if (state === DEAD) return;
+    if (state === RUNNING) noteRunning(-1);
     // The function ended while a lean wait given this greenlet was still parked (a race it
     // abandoned, or another task's wait): the wait stays where it is, and settles as it would have.
     if ((this.flags & LEAN) !== 0) {
@@ -395,6 +407,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     }
     if (this.extra !== undefined && this.extra.links !== null) this.scheduleLinks();
     if (failed && (this.flags & OBSERVED) === 0) checkAtEndOfTurn(this);
+    if (observing) emitEnded(this);
   }
 
   /** @internal Reports the failure to the hub unless someone observed it by now. */
@@ -467,7 +480,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     waiter.item = timeout;
     return waiter
       .watch(this)
-      .arm(timeout, signal)
+      .arm(timeout, signal, "get", this)
       .promise.then(() => this.outcome());
   }
 
@@ -501,6 +514,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   _kill(exception: unknown): void {
     if (this._state === DEAD || this._isAborted()) return; // the first kill's exception wins
     const reason = exception === undefined ? new GreenletExit() : exception;
+    if (observing) emitKilled(this, reason);
     const extra = this.more;
     (extra.cancel ??= new CancelState()).abort(reason);
     if ((this.flags & LEAN) !== 0) {
@@ -509,6 +523,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       this.flags &= ~LEAN;
       this.slot = this.args = undefined;
       reject(reason);
+      if (observing) emitResumed(this);
     }
     extra.controller?.abort(reason);
     if (this._state === NEW || this._state === SCHEDULED) {
@@ -553,6 +568,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     }
     if (kind !== 1) this.flags |= OBSERVED;
     (this.more.links ??= []).push({ callback, kind });
+    if (observing) emitLinked(this, callback);
     if (this._state === DEAD) this.scheduleLinks();
   }
 
@@ -603,11 +619,12 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
    * @internal Parks a lean wait (core/park.ts); the caller keeps the greenlet as the entry. Call
    * only when `_canPark()`.
    */
-  _park<V>(): Promise<V> {
+  _park<V>(label: number, detail?: unknown): Promise<V> {
     const promise = leanPromise<V>();
     this.args = lastResolve;
     this.slot = lastReject;
-    this.flags |= LEAN;
+    this.flags = (this.flags & LOW_FLAGS) | LEAN | (label << LABEL_SHIFT);
+    if (observing) emitParked(this, labelOf(label) ?? "wait", detail);
     return promise;
   }
 
@@ -628,6 +645,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       this.flags &= ~LEAN;
       this.slot = this.args = undefined;
       resolve(value);
+      if (observing) emitResumed(this);
     } else this.settleOrphan(0, value);
   }
 
@@ -638,6 +656,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       this.flags &= ~LEAN;
       this.slot = this.args = undefined;
       reject(reason);
+      if (observing) emitResumed(this);
     } else this.settleOrphan(1, reason);
   }
 
@@ -657,6 +676,12 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   /** @internal */
   _unsubscribe(target: AbortTarget): void {
     this.extra?.cancel?.unsubscribe(target);
+    if (observing) emitResumed(this);
+  }
+
+  /** @internal A Waiter given this greenlet as its signal was armed: the greenlet parked there. */
+  _parkedOn(what: string, detail: unknown): void {
+    emitParked(this, what, detail);
   }
 
   /** Waitable protocol. */
@@ -681,6 +706,37 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     }
   }
 
+  /**
+   * @internal The deadlock report's heap walk (core/stuck.ts): whether it runs, where it is
+   * parked (a lean wait's label from the flags, or a Waiter registered with it), who owns it and
+   * who joins it.
+   */
+  [visitStuck](finder: StuckFinder): void {
+    if (this._state !== RUNNING) return;
+    finder.running(this);
+    if ((this.flags & LEAN) !== 0) {
+      const label = labelOf(this.flags >>> LABEL_SHIFT);
+      if (label !== undefined) finder.parked(this, label);
+    }
+    this.extra?.cancel?.forEach((target) => {
+      const w = target as { list?: { label?: string } | null; watched?: { name?: string } | null };
+      if (w.list?.label !== undefined) finder.parked(this, w.list.label);
+      else if (w.watched?.name !== undefined) finder.parked(this, `join(${w.watched.name})`);
+    });
+    const watchers = this.watchers;
+    if (watchers === undefined) return;
+    for (const watcher of Array.isArray(watchers) ? watchers : [watchers]) {
+      const { parker, owner } = watcher as { parker?: unknown; owner?: unknown };
+      if (parker !== undefined) finder.parked(parker as StuckGreenlet, `join(${this.name})`);
+      if (owner !== null && typeof owner === "object") finder.owned(this, ownerLabel(owner));
+    }
+  }
+
+  /** @internal */
+  _stuckRunning(): boolean {
+    return this._state === RUNNING;
+  }
+
   override toString(): string {
     const state = ["new", "scheduled", "running", "dead"][this._state];
     return `<${this.name} ${state}>`;
@@ -690,6 +746,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   declare readonly [PARKS]: true;
 }
 Object.defineProperty(Greenlet.prototype, PARKS, { value: true });
+registerStuckKind(Greenlet.prototype);
 
 /**
  * A platform API given `g.signal` (Node's `timers/promises`, `events.once`, streams) rejects with an

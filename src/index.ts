@@ -31,4 +31,7 @@ export {
   QueueShutDownError,
   PoolFullError,
   ThreadPoolClosedError,
+  DeadlockError,
 } from "./errors.js";
+export { setDeadlockMode, type DeadlockMode } from "./core/stuck.js";
+export { instrument, type Instrument, type InstrumentedGreenlet } from "./core/instrument.js";

@@ -8,6 +8,9 @@ import { checkDuration, checkOptions } from "./core/validate.js";
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
 import { PARKS } from "./core/park.js";
 import type { Greenlet, Signal } from "./greenlet.js";
+import { labelId } from "./core/stuck.js";
+
+const SLEEP = labelId("sleep");
 
 function expireResolve(waiter: Waiter<void>): void {
   waiter.resolve();
@@ -109,7 +112,7 @@ export function sleep(ms: number, options?: { signal?: Signal }): Promise<void> 
     if (g !== undefined && g[PARKS] === true && g._canPark()) {
       const turn = turnOf(getClock());
       turn.entries.push(g);
-      return g._park();
+      return g._park(SLEEP, 0);
     }
   }
   checkDuration("sleep()", "ms", ms);
@@ -124,5 +127,5 @@ export function sleep(ms: number, options?: { signal?: Signal }): Promise<void> 
     turnOf(clock).entries.push(waiter);
     return waiter.promise;
   }
-  return new Waiter<void>(expireResolve).arm(ms, signal).promise;
+  return new Waiter<void>(expireResolve).arm(ms, signal, "sleep", ms).promise;
 }

@@ -50,7 +50,7 @@ export class Collector<W extends Waitable> extends Waiter<W[]> implements Watche
     if (this.settled) return this.promise;
     this.sources = sources;
     for (let i = 0; i < sources.length && !this.settled; i++) if (!sources[i]!.ready()) sources[i]![addWatcher](this);
-    if (!this.settled) this.arm(timeout, signal);
+    if (!this.settled) this.arm(timeout, signal, "wait");
     return this.promise;
   }
 
@@ -157,7 +157,7 @@ async function* iterateReady<W extends Waitable>(
     for (let yielded = 0; yielded < want; yielded++) {
       while (next === ready.length) {
         const remaining = deadline === undefined ? undefined : Math.max(0, deadline - getClock().now());
-        step = new Waiter<boolean>(expireStep).arm(remaining, signal);
+        step = new Waiter<boolean>(expireStep).arm(remaining, signal, "iwait");
         const more = await step.promise;
         step = null;
         if (!more) return;

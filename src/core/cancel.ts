@@ -65,6 +65,12 @@ export class CancelState {
     else this.rest?.delete(target);
   }
 
+  /** Calls `fn` with every registered wait (for the deadlock report). */
+  forEach(fn: (target: AbortTarget) => void): void {
+    if (this.first !== null) fn(this.first);
+    if (this.rest !== null) for (const target of this.rest) fn(target);
+  }
+
   /** How many waits are registered (for leak tests). */
   get subscribers(): number {
     return (this.first === null ? 0 : 1) + (this.rest?.size ?? 0);

@@ -139,3 +139,19 @@ export function formatParkSite(what: string, detail: unknown): string {
   }
   return what;
 }
+
+/** The method by which an owner (a Group, a Pool, a session) names itself in run-info and reports. */
+export const describeOwner: unique symbol = Symbol.for("greenthread.describeOwner");
+
+/** The name of an owner: its `describeOwner` method's, else its class's. */
+export function ownerLabel(owner: object): string {
+  const describe = (owner as { [describeOwner]?: () => string })[describeOwner];
+  if (typeof describe === "function") {
+    try {
+      return String(describe.call(owner));
+    } catch {
+      // an owner that cannot name itself is named by its class
+    }
+  }
+  return owner.constructor?.name ?? "owner";
+}

@@ -17,6 +17,7 @@
  * @module
  */
 import type { Waiter } from "./waiter.js";
+import { labelId } from "./stuck.js";
 
 /** What a ParkList holds: a Waiter, a greenlet parked lean, a batch of plain waits. */
 export interface ParkEntry {
@@ -81,9 +82,31 @@ export class ParkList {
   /** The item of the entry the last `shift()` returned. */
   item: unknown = undefined;
 
-  constructor(carriesItems = false) {
+  /**
+   * @param owner the primitive the list belongs to, and `verb` the call that parks in it: run-info,
+   * the tracer and the deadlock report name a wait by them (`Queue.get`, `Lock.acquire`).
+   */
+  constructor(
+    carriesItems = false,
+    private readonly owner: object | null = null,
+    private readonly verb = "wait",
+  ) {
     this.items = carriesItems ? [] : null;
   }
+
+  private id = 0;
+
+  /** What a wait parked here is parked on: `Queue.get`, `Event.wait`, `Lock.acquire`. */
+  get label(): string {
+    return this.owner === null ? this.verb : `${this.owner.constructor.name}.${this.verb}`;
+  }
+
+  /** The label's number (core/stuck.ts), which a greenlet parked lean here keeps in its flags. */
+  get labelId(): number {
+    return this.id === 0 ? (this.id = labelId(this.label)) : this.id;
+  }
+
+
 
   /** True when nothing, live or stale, is in the list. */
   get vacant(): boolean {

@@ -14,7 +14,14 @@
 import { getClock, type Clock, type TimerHandle } from "./clock.js";
 import { abortReason, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./cancel.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./waitable.js";
-import type { ParkEntry, ParkList } from "./park.js";
+import { PARKS, type ParkEntry, type ParkList } from "./park.js";
+import { observing } from "./instrument.js";
+
+/** A greenlet as a Waiter sees it: a signal that parks, and is told where. */
+interface Parker {
+  [PARKS]: true;
+  _parkedOn(what: string, detail: unknown): void;
+}
 
 export type ExpireHandler<T> = (waiter: Waiter<T>) => void;
 
@@ -64,17 +71,32 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher, ParkEntry {
    * Arms the own timeout (ms, or undefined for none) and the abort registration. Does nothing on a
    * wait that settled already (a watched source that was ready at once), so nothing is left armed.
    */
-  arm(timeout: number | undefined, signal: SignalLike | undefined): this {
+  arm(timeout: number | undefined, signal: SignalLike | undefined, what?: string, detail?: unknown): this {
     if (this.resolveFn === undefined) return this;
     if (signal !== undefined) {
       this.signal = signal;
       subscribe(signal, this);
+      if (observing && (signal as Partial<Parker>)[PARKS] === true) this.announce(signal as unknown as Parker, what, detail);
     }
     if (timeout !== undefined) {
       this.clock = getClock();
       this.timer = this.clock.setTimer(expire, timeout, this);
     }
     return this;
+  }
+
+  /** Tells the instruments the greenlet given as signal parked here, on what it waits for. */
+  private announce(g: Parker, what: string | undefined, detail: unknown): void {
+    if (what !== undefined) g._parkedOn(what, detail);
+    else if (this.list !== null) g._parkedOn(this.list.label, undefined);
+    else if (this.watched !== null) g._parkedOn("join", this.watched);
+    else g._parkedOn("wait", undefined);
+  }
+
+  /** The greenlet given as signal, when the deadlock report asks (a Waiter knows no other owner). */
+  get parker(): unknown {
+    const signal = this.signal;
+    return signal !== undefined && (signal as Partial<Parker>)[PARKS] === true ? signal : undefined;
   }
 
   resolve(value: T): boolean {
@@ -159,6 +181,17 @@ export class WaitList {
   private tail: Waiter<any> | null = null;
   size = 0;
 
+  /** `owner` and `verb` name the wait, as a ParkList's do (`Lock.acquire`, `Group.join`). */
+  constructor(
+    private readonly owner: object | null = null,
+    private readonly verb = "wait",
+  ) {}
+
+  /** What a wait parked here is parked on. */
+  get label(): string {
+    return this.owner === null ? this.verb : `${this.owner.constructor.name}.${this.verb}`;
+  }
+
   get first(): Waiter<any> | null {
     return this.head;
   }
@@ -195,6 +228,7 @@ export class WaitList {
     for (let w = this.head; w !== null; w = w.next) yield w;
   }
 }
+
 
 /** A promise that rejects with the signal's reason when it is aborted already, else undefined. */
 export function rejectIfAborted(signal: SignalLike | undefined): Promise<never> | undefined {

@@ -13,6 +13,7 @@ import { checkFunction, checkOptions, checkTimeout, describe } from "../core/val
 import { Waiter, WaitList, rejectIfAborted } from "../core/waiter.js";
 import { addWatcher, removeWatcher, type Watcher } from "../core/waitable.js";
 import { GreenletExit } from "../errors.js";
+import { describeOwner, emitOwned, observing } from "../core/instrument.js";
 import { Greenlet, type GreenletFunction, type KillOptions, type Signal, type WaitOptions } from "../greenlet.js";
 import { ImapRun, MapRun, checkMaxsize, checkSource, type Host, type MapFunction, type Run, type Source } from "./map.js";
 import type { RunLimits } from "./run-limits.js";
@@ -91,10 +92,11 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
   readonly _members = new Set<Greenlet<any>>();
   /** @internal */
   readonly _runs = new Set<Run>();
-  private readonly joiners = new WaitList();
+  private readonly joiners = new WaitList(this, "join");
   /** Kills in progress; a greenlet admitted meanwhile is killed with the first one's exception. */
-  private readonly killers = new WaitList();
-  private readonly leaver: Watcher = { notify: (g) => this.leave(g as Greenlet<any>) };
+  private readonly killers = new WaitList(this, "kill");
+  // `owner` lets the deadlock report name a member's group from the greenlet's watchers.
+  private readonly leaver: Watcher & { owner: object } = { owner: this, notify: (g) => this.leave(g as Greenlet<any>) };
 
   /** The number of members: live greenlets spawned into or added to the group, map workers included. */
   get size(): number {
@@ -297,10 +299,16 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
     ...args: A
   ): Promise<Greenlet<Awaited<T>>>;
 
+  /** @internal How run-info and reports name the group: `Group`, `Pool(10)`. */
+  [describeOwner](): string {
+    return this.constructor.name;
+  }
+
   /** @internal Makes `g` a member; a kill in progress kills it at once. */
   _admit(g: Greenlet<any>): void {
     if (g.dead || this._members.has(g)) return;
     this._members.add(g);
+    if (observing) emitOwned(g, this);
     g[addWatcher](this.leaver);
     const killer = this.killers.first;
     if (killer !== null) g._kill(killer.item);
@@ -312,6 +320,7 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
    */
   _admitWorker(g: Greenlet<any>): void {
     this._members.add(g);
+    if (observing) emitOwned(g, this);
     const killer = this.killers.first;
     if (killer !== null) g._kill(killer.item);
   }

@@ -8,6 +8,7 @@
  * bound holds for running code, not just for bookkeeping, even while members are being killed.
  * @module
  */
+import { describeOwner } from "../core/instrument.js";
 import { checkSignal, type SignalLike } from "../core/cancel.js";
 import { checkFunction, checkInteger, checkOptions, checkTimeout } from "../core/validate.js";
 import { WaitList, rejectIfAborted, type Waiter } from "../core/waiter.js";
@@ -103,7 +104,12 @@ export class Pool extends BaseGroup {
   readonly _kind: string = "Pool";
   /** The most members the pool admits at once: an integer ≥ 0, or `Infinity`. */
   readonly capacity: number;
-  private readonly waiters = new WaitList();
+
+  /** @internal How run-info and reports name the pool: `Pool(10)`. */
+  override [describeOwner](): string {
+    return `${this.constructor.name}(${this.capacity})`;
+  }
+  private readonly waiters = new WaitList(this, "spawn");
   private draining = false;
 
   /**

@@ -214,7 +214,7 @@ export class ThreadPool {
     task._observe(); // the call surfaces the failure, or the caller gave up on it
     return new TaskWait(task)
       .watch(task)
-      .arm(undefined, signal)
+      .arm(undefined, signal, "ThreadPool.apply", task)
       .promise.then(() => resultOf(task));
   }
 

@@ -170,7 +170,7 @@ class LineIterator implements AsyncIterableIterator<string> {
       this.stream.on("error", this.onError);
     }
     const waiter = (this.waiter = new Waiter<void>(neverExpires));
-    return waiter.arm(undefined, this.signal).promise.finally(() => {
+    return waiter.arm(undefined, this.signal, "lines").promise.finally(() => {
       if (this.waiter === waiter) this.waiter = undefined;
     });
   }

@@ -125,10 +125,10 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
   private shut = false;
   // Getters, putters and peekers are ParkLists: a greenlet waiting with `{ signal: g }` is its own
   // entry there (core/park.ts), next to Waiters for waits with a timeout or an AbortSignal.
-  private readonly getters = new ParkList();
-  private readonly putters = new ParkList(true);
-  private readonly peekers = new ParkList();
-  private readonly joiners = new WaitList();
+  private readonly getters = new ParkList(false, this, "get");
+  private readonly putters = new ParkList(true, this, "put");
+  private readonly peekers = new ParkList(false, this, "peek");
+  private readonly joiners = new WaitList(this, "join");
 
   /** @internal `maxsize` is validated by the subclass, before it builds its store. */
   protected constructor(names: QueueNames, maxsize: number, store: Store<T>) {
@@ -236,7 +236,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     }
     if (!g._canPark()) return this.parkPutter(item, undefined, g);
     this.putters.push(g, item);
-    return g._park();
+    return g._park(this.putters.labelId);
   }
 
   /**
@@ -312,7 +312,7 @@ export abstract class BaseQueue<T> implements AsyncIterable<T> {
     if (this.shut) return Promise.reject(new QueueShutDownError(`${this._names.get}: the queue was shut down and is empty`));
     if (!g._canPark()) return this.parkGetter(undefined, g);
     this.getters.push(g);
-    return g._park();
+    return g._park(this.getters.labelId);
   }
 
   /**

@@ -38,8 +38,8 @@ function expirePut(waiter: Waiter<any>): void {
  * ```
  */
 export class Channel<T> implements AsyncIterable<T> {
-  private readonly getters = new WaitList();
-  private readonly putters = new WaitList();
+  private readonly getters = new WaitList(this, "get");
+  private readonly putters = new WaitList(this, "put");
   private shut = false;
 
   /** Blocked putters minus blocked getters (gevent's `balance`): > 0 means items wait for takers. */

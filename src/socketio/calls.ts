@@ -63,7 +63,7 @@ export class Calls {
     const onAck = all === true ? (...values: unknown[]) => waiter.resolve(values) : (first: unknown) => waiter.resolve(first);
     emit(event, [...(args as unknown[]), onAck]);
     this.pending.add(waiter);
-    return waiter.arm(timeout, signal).promise;
+    return waiter.arm(timeout, signal, "call", event).promise;
   }
 
   /** Rejects every pending call with `SessionClosedError(reason)`. */

@@ -20,6 +20,7 @@ import { addWatcher, type Waitable, type Watcher } from "../core/waitable.js";
 import { GreenletExit } from "../errors.js";
 import { Greenlet, type GetOptions, type LinkCallback, type LinkTarget } from "../greenlet.js";
 import { joinall } from "../joinall.js";
+import { describeOwner, emitOwned, observing, ownerLabel } from "../core/instrument.js";
 
 const debug = createDebug("greenthread:socketio");
 
@@ -106,8 +107,15 @@ export class GreenletOwner implements Watcher {
     this.live.add(g);
     this.counters.greenlets++;
     g[addWatcher](this);
+    if (observing) emitOwned(g, this);
     return g.start();
   }
+
+  /** @internal Named after the session (`/chat#sid`) or the app, as its events object names itself. */
+  [describeOwner](): string {
+    return ownerLabel(this.events);
+  }
+
 
   /** A greenlet that is already dead: killed before it started, its function never runs. */
   spawnDead(fn: (g: Greenlet<any>, ...args: any[]) => unknown, args: unknown[], reason: string): Greenlet<any> {

@@ -3,6 +3,7 @@
  * closes their sessions, and owns the greenlets it runs itself (`app.spawn`).
  * @module
  */
+import { describeOwner } from "../core/instrument.js";
 import type { Namespace, Server, Socket } from "socket.io";
 import createDebug from "debug";
 import { getClock } from "../core/clock.js";
@@ -196,6 +197,11 @@ class App implements SessionHost, MountedApp, OwnerEvents, AdapterObserver {
   private readonly live = new Set<Session>();
   /** The app's own greenlets; they share the counters, so stats() counts them with the sessions'. */
   private readonly owner = new GreenletOwner(this.own, this);
+
+  /** @internal How run-info and reports name the app's own greenlets' owner. */
+  [describeOwner](): string {
+    return "app";
+  }
   private closing: Promise<void> | null = null;
   /** Set by close({ reconnect: true }): turn connections away by closing their transport. */
   private reconnect = false;

@@ -15,6 +15,7 @@
  * closes with `"recovery expired"`.
  * @module
  */
+import { describeOwner } from "../core/instrument.js";
 import type { Socket } from "socket.io";
 import createDebug from "debug";
 import { getClock, type TimerHandle } from "../core/clock.js";
@@ -168,6 +169,11 @@ export class Session implements OwnerEvents, Backlogged {
     this.mailbox = info.main === null ? null : new Mailbox(this);
     this.onEvent = (event, ...args) => this.arrive(event, args);
     this.onDisconnect = (reason) => this.close(reason);
+  }
+
+  /** @internal How run-info and reports name the session's greenlets' owner: `namespace#sid`. */
+  [describeOwner](): string {
+    return `${this.namespace}#${this.socket.id}`;
   }
 
   /** Not closing: handlers run and greenlets spawn (also while detached). */

@@ -143,5 +143,5 @@ export function fetchSessions<Data>(nsp: Namespace, room: unknown, options: Sess
     (sessions) => waiter.resolve(sessions),
     (error: unknown) => waiter.reject(error),
   );
-  return waiter.arm(timeout, signal).promise;
+  return waiter.arm(timeout, signal, "fetchSessions").promise;
 }

@@ -149,7 +149,7 @@ export class AsyncResult<T = unknown> implements Waitable, LinkTarget {
     if (block === false) {
       return Promise.reject(new TimeoutError("AsyncResult.get(): the result is not ready and block is false"));
     }
-    const waiters = (this.waiters ??= new WakeList<unknown>());
+    const waiters = (this.waiters ??= new WakeList<unknown>(this, "get"));
     if (timeout === undefined && signal === undefined) return waiters.plain(GET) as Promise<T>;
     return waiters.own(expireGet, timeout, timeout, signal) as Promise<T>;
   }
@@ -173,7 +173,7 @@ export class AsyncResult<T = unknown> implements Waitable, LinkTarget {
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
     if (this.state !== PENDING) return Promise.resolve(this.value);
-    const waiters = (this.waiters ??= new WakeList<unknown>());
+    const waiters = (this.waiters ??= new WakeList<unknown>(this, "get"));
     if (timeout === undefined && signal === undefined) return waiters.plain(WAIT) as Promise<T | undefined>;
     return waiters.own(expireWait, WAIT, timeout, signal) as Promise<T | undefined>;
   }

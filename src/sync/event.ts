@@ -9,6 +9,7 @@ import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } f
 import { PARKS } from "../core/park.js";
 import type { Greenlet, WaitOptions } from "../greenlet.js";
 import { WakeList } from "./wake-list.js";
+import { labelId } from "../core/stuck.js";
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
 
@@ -33,6 +34,8 @@ function expireFalse(waiter: Waiter<boolean>): void {
  * ready.set();
  * ```
  */
+const EVENT_WAIT = labelId("Event.wait");
+
 export class Event implements Waitable {
   private flag = false;
   private waiters: WakeList<boolean> | null = null;
@@ -120,7 +123,7 @@ export class Event implements Waitable {
         if (this.flag) return TRUE;
         if ((this.parked === null || !this.parked._parkedIn()) && (this.waiters === null || this.waiters.idle)) {
           this.parked = signal;
-          return signal._park();
+          return signal._park(EVENT_WAIT);
         }
         return this.list().lean(signal);
       }
@@ -138,7 +141,7 @@ export class Event implements Waitable {
 
   /** The wait list, with the single lean waiter moved into it first. */
   private list(): WakeList<boolean> {
-    const waiters = (this.waiters ??= new WakeList<boolean>());
+    const waiters = (this.waiters ??= new WakeList<boolean>(this, "wait"));
     const parked = this.parked;
     if (parked !== null) {
       this.parked = null;

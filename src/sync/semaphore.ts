@@ -60,7 +60,7 @@ export class Semaphore implements Waitable {
   private free: number;
   /** The value the semaphore was created with. */
   protected readonly initial: number;
-  private readonly acquirers = new WaitList();
+  private readonly acquirers = new WaitList(this, "acquire");
   private waiters: WakeList<number> | null = null;
   private readonly watchers = new WatcherList();
 
@@ -194,7 +194,7 @@ export class Semaphore implements Waitable {
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
     if (this.free > 0) return Promise.resolve(this.free);
-    const waiters = (this.waiters ??= new WakeList<number>());
+    const waiters = (this.waiters ??= new WakeList<number>(this, "acquire"));
     if (timeout === undefined && signal === undefined) return waiters.plain();
     return waiters.own(expireWait, this, timeout, signal);
   }

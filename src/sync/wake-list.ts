@@ -59,7 +59,12 @@ class Batch<T> implements ParkEntry {
 
 export class WakeList<T> {
   private head: Batch<T> | null = null;
-  private readonly list = new ParkList();
+  private readonly list: ParkList;
+
+  /** `owner` and `verb` name the wait (see ParkList): `Event.wait`, `Semaphore.acquire`. */
+  constructor(owner: object, verb: string) {
+    this.list = new ParkList(false, owner, verb);
+  }
   /** The batch at the tail of the list, which the next plain wait of the same kind joins. */
   private open: Batch<T> | null = null;
 
@@ -95,7 +100,7 @@ export class WakeList<T> {
   lean(g: Greenlet<any>): Promise<T> {
     this.list.push(g);
     this.open = null;
-    return g._park<T>();
+    return g._park<T>(this.list.labelId);
   }
 
   /** True when no wait of any kind is parked here. */
