@@ -15,7 +15,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { reportError } from "../core/hub.js";
-import { instrument, type InstrumentedGreenlet } from "../core/instrument.js";
+import { instrument, ownerLabel, type InstrumentedGreenlet } from "../core/instrument.js";
 import { checkOptions, failArgument } from "../core/validate.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 
@@ -25,8 +25,8 @@ export interface BlockedReport {
   durationMs: number;
   /** The greenlet the library last started or resumed before the block, if any. */
   greenlet?: { readonly id: number; readonly name: string };
-  /** That greenlet's owner (a Group, a Pool, a session's set), when it has one. */
-  owner?: object;
+  /** That greenlet's owner as run-info names it (`Group`, `Pool(10)`, a session as `namespace#sid`), when it has one. */
+  owner?: string;
   /** With `stacks: true`: where that greenlet resumed (the frames of its last park, outside the library). */
   stack?: string;
 }
@@ -197,7 +197,7 @@ function userFrames(holder: object): string | undefined {
 function makeReport(durationMs: number, g: InstrumentedGreenlet | undefined, owner: object | undefined, stackHolder: object | undefined): BlockedReport {
   const report: BlockedReport = { durationMs };
   if (g !== undefined) report.greenlet = { id: g.id, name: g.name };
-  if (owner !== undefined) report.owner = owner;
+  if (owner !== undefined) report.owner = ownerLabel(owner);
   const stack = stackHolder === undefined ? undefined : userFrames(stackHolder);
   if (stack !== undefined) report.stack = stack;
   return report;
@@ -222,18 +222,6 @@ function deliver(report: BlockedReport, onBlocked: ((report: BlockedReport) => v
 export function formatBlocked(report: BlockedReport): string {
   const g = report.greenlet;
   const who = g === undefined ? "no greenlet had been resumed" : `last resumed: ${g.name === `Greenlet-${g.id}` ? g.name : `${g.name} (Greenlet-${g.id})`}`;
-  const owner = report.owner === undefined ? "" : `, owned by ${describeOwner(report.owner)}`;
+  const owner = report.owner === undefined ? "" : `, owned by ${report.owner}`;
   return `the event loop was blocked for ${Math.round(report.durationMs)} ms; ${who}${owner}`;
-}
-
-function describeOwner(owner: object): string {
-  let text = "[object Object]";
-  try {
-    text = String(owner);
-  } catch {
-    // An owner whose toString throws is named by its class.
-  }
-  if (!text.startsWith("[object ")) return text;
-  const ctor = (owner as { constructor?: { name?: unknown } }).constructor;
-  return typeof ctor?.name === "string" && ctor.name !== "" ? `a ${ctor.name}` : "an owner";
 }

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { execFile, spawn as spawnChild } from "node:child_process";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { Event, Group, setErrorHandler, sleep, spawn, type ErrorContext, type Greenlet } from "../../src/index.js";
-import { monitorBlocking, type BlockedReport } from "../../src/observe/index.js";
+import { Event, Group, defaultErrorHandler, setErrorHandler, sleep, spawn, type ErrorContext, type Greenlet } from "../../src/index.js";
+import { formatBlocked, monitorBlocking, type BlockedReport } from "../../src/observe/index.js";
 import { observing } from "../../src/core/instrument.js";
 
 const fixtures = resolve(import.meta.dirname, "..", "fixtures", "observe");
@@ -138,6 +138,20 @@ describe("monitorBlocking", () => {
     }
   });
 
+  test("the default error handler prints a block as one line naming the greenlet that blocked the event loop", (t) => {
+    const written: string[] = [];
+    t.mock.method(process.stderr, "write", (chunk: string) => written.push(chunk) > 0);
+    const error = new Error(formatBlocked({ durationMs: 1203.4, greenlet: { id: 12, name: "worker-3" }, owner: "Pool(10)" }));
+    error.stack = `Error: ${error.message}`;
+    defaultErrorHandler(error, { kind: "blocked", greenlet: { id: 12, name: "worker-3" } });
+    assert.deepEqual(written, ["worker-3 blocked the event loop: Error: the event loop was blocked for 1203 ms; last resumed: worker-3 (Greenlet-12), owned by Pool(10)\n"]);
+  });
+
+  test("formatBlocked names an unnamed greenlet once, and says when no greenlet had been resumed", () => {
+    assert.equal(formatBlocked({ durationMs: 150, greenlet: { id: 4, name: "Greenlet-4" } }), "the event loop was blocked for 150 ms; last resumed: Greenlet-4");
+    assert.equal(formatBlocked({ durationMs: 150 }), "the event loop was blocked for 150 ms; no greenlet had been resumed");
+  });
+
   test("the owner of the blocking greenlet is reported", async () => {
     const seen = collector();
     const stop = monitorBlocking({ thresholdMs: 50, watchdog: false, onBlocked: seen.onBlocked });
@@ -152,7 +166,7 @@ describe("monitorBlocking", () => {
       await group.join();
       const r = await report;
       assert.equal(r.greenlet?.name, "member");
-      assert.equal(r.owner, group);
+      assert.equal(r.owner, "Group");
     } finally {
       stop();
     }
