@@ -3,6 +3,8 @@
 // naming that greenlet, rides along with the runtime snapshot.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import type { BlockRow } from "../../examples/dashboard/blocking.js";
 import { startDashboard, type Dashboard } from "../../examples/dashboard/server.js";
@@ -66,5 +68,8 @@ test("in Chromium the button blocks the loop and the runtime panel lists the rep
     () => [...(globalThis as any).document.querySelectorAll("#blocks li")].map((li: any) => li.textContent as string).find((t) => t.includes("loop-blocker"))!,
   );
   assert.match(line, /: blocked for \d+ ms; last resumed: loop-blocker \S+$/);
+  const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
+  mkdirSync(outputDir, { recursive: true });
+  await page.locator("#runtime-card").screenshot({ path: join(outputDir, "dashboard-blocking.png") });
   await page.close();
 });
