@@ -24,6 +24,52 @@ const lines = (...text: string[]): string => text.map((line) => `${line}\n`).joi
 
 /** Exact outputs (stdout) of the examples whose output does not depend on the machine. */
 const expected: Record<string, string> = {
+  "observe/opentelemetry.ts": lines(
+    "span greenlet producer [1] ok: park(Queue.put) → resume",
+    "span greenlet consumer [2] ok: park(sleep) → resume → park(sleep) → resume → park(sleep) → resume",
+    "span greenlet sleeper [3] ok: park(sleep) → kill → resume",
+  ),
+  "reference/observe-deadlock.ts": lines(
+    "holder is parked on Event.wait, and nothing is left that could wake it: the event loop ran out of work with it still alive",
+    "waiter is parked on Lock.acquire, and nothing is left that could wake it: the event loop ran out of work with it still alive",
+  ),
+  "reference/observe-instrument.ts": lines(
+    "broken: broken on purpose",
+    "Queue.get: 1, Queue.put: 3, sleep: 5",
+    "{ ok: 2, failed: 1 }",
+  ),
+  "reference/observe-run-info.ts": lines(
+    "6 greenlets",
+    "Pool(2)",
+    "  worker-1 (#1), running, age 350 ms, parked on Queue.get for 350 ms",
+    "  worker-2 (#2), running, age 350 ms, parked on Queue.get for 350 ms",
+    "Group",
+    "  reporter (#3), running, age 350 ms, parked on Event.wait for 350 ms",
+    "(no owner)",
+    "  saver (#4), running, age 100 ms, parked on Lock.acquire for 100 ms",
+    "  ticker (#5), running, age 100 ms, parked on sleep(1000) for 100 ms",
+    "  supervisor (#6), running, age 100 ms, parked on join(saver) for 100 ms",
+    "",
+    "parked longest: worker-1 on Queue.get for 350 ms",
+    "0 greenlets left",
+  ),
+  "reference/observe-trace.ts": lines(
+    " 0 ms  producer spawned",
+    " 0 ms    consumer spawned",
+    " 0 ms  producer starts",
+    " 0 ms    consumer starts",
+    " 0 ms    consumer parks on sleep(10)",
+    " 0 ms  producer parks on Queue.put",
+    "10 ms    consumer wakes up",
+    "10 ms  producer wakes up",
+    "10 ms    consumer parks on sleep(10)",
+    "10 ms  producer ends: value",
+    "20 ms    consumer wakes up",
+    "20 ms    consumer parks on sleep(10)",
+    "30 ms    consumer wakes up",
+    "30 ms    consumer ends: value",
+    "timeline: 2 lanes, 14 switch points, an HTML page with an SVG",
+  ),
   "readme.ts": "[ 'profile/42: ok', 'orders/42: ok' ]\n",
   "tutorial-kill.ts": "cleaned up\ntrue true GreenletExit\n",
   // Tutorial, chapter 5 (docs/tutorial/05-sessions.md).

@@ -166,13 +166,15 @@ test("in a fresh app with socket.io and without piscina, every entry point loads
       'import { BaseNamespace } from "greenthread/socketio";',
       'import { VirtualClock } from "greenthread/testing";',
       'import { spawnProcess } from "greenthread/process";',
+      'import { enableRunInfo, runInfo } from "greenthread/observe";',
+      "enableRunInfo();",
       "const jobs = [3, 1, 2].map((n) => spawn(async (g, x) => { await sleep(x, { signal: g }); return x * 10; }, n));",
       "const done = await joinall(jobs, { timeout: 1000 });",
       'const echo = await spawnProcess("echo", ["child"], { stdout: "collect" }).get();',
-      "console.log(done.length, jobs.map((g) => g.value).join(','), typeof BaseNamespace, typeof VirtualClock, echo.stdout.trim());",
+      "console.log(done.length, jobs.map((g) => g.value).join(','), typeof BaseNamespace, typeof VirtualClock, echo.stdout.trim(), runInfo().greenlets.length);",
     ].join("\n"),
   );
-  assert.deepEqual(await node(app, ["main.js"]), { code: 0, stdout: "3 30,10,20 function function child\n", stderr: "" });
+  assert.deepEqual(await node(app, ["main.js"]), { code: 0, stdout: "3 30,10,20 function function child 0\n", stderr: "" });
 
   writeFileSync(
     join(app, "main.cjs"),
@@ -218,7 +220,9 @@ test("in a fresh app with socket.io and without piscina, every entry point loads
       'import { VirtualClock } from "greenthread/testing";',
       'import { ThreadPool } from "greenthread/threadpool";',
       'import { spawnProcess, type ProcessResult } from "greenthread/process";',
-      'import { monitorBlocking, type BlockedReport } from "greenthread/observe";',
+      'import { formatRunInfo, monitorBlocking, type BlockedReport, type Trace } from "greenthread/observe";',
+      "export const info: string = formatRunInfo();",
+      "export type T = Trace;",
       "export const stop: () => void = monitorBlocking({ onBlocked: (r: BlockedReport) => console.log(r.durationMs, r.greenlet?.name) });",
       "const g: Greenlet<number> = spawn(async (_g, a: number, b: number) => a + b, 1, 2);",
       "export const all: Promise<Greenlet<number>[]> = joinall([g], { timeout: 10 });",

@@ -1,10 +1,10 @@
 // The benchmark charts as Vega-Lite specifications, rendered to SVG in Node by Vega's headless
-// view (no canvas, no browser): a bar chart of ratios on a log axis with min–max whiskers and a
+// view (no canvas, no browser; src/observe/vega.ts, which the tracer's timeline uses too): a bar chart of ratios on a log axis with min–max whiskers and a
 // dashed reference line, and a line chart for the scaling curves. The same input always gives the
 // same SVG (Vega's text metrics are estimated, not measured, when no canvas is installed), so a
 // regenerated chart diffs cleanly.
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+import { renderVegaLite } from "../../src/observe/vega.js";
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', sans-serif";
 
@@ -128,15 +128,9 @@ function decadeTicks(values: number[]): number[] {
   return ticks;
 }
 
-/** Renders a Vega-Lite specification to a standalone SVG document. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: "none" });
-  try {
-    const svg = await view.toSVG();
-    return svg.endsWith("\n") ? svg : `${svg}\n`;
-  } finally {
-    view.finalize();
-  }
+/** Renders a Vega-Lite specification to a standalone SVG document (the library's renderer). */
+export function renderSvg(spec: TopLevelSpec): Promise<string> {
+  return renderVegaLite(spec, "bench charts");
 }
 
 /** Horizontal bars on a log axis, one row each, with min–max whiskers and a reference line. */

@@ -10,12 +10,10 @@
  * @module
  */
 import { reportError } from "./hub.js";
+import type { Greenlet } from "../greenlet.js";
 
-/** The greenlet as an instrument sees it (the kernel's `Greenlet`, typed structurally here). */
-export interface InstrumentedGreenlet {
-  readonly id: number;
-  readonly name: string;
-}
+/** The greenlet an instrument is told about. */
+export type InstrumentedGreenlet = Greenlet<unknown>;
 
 /**
  * What a greenlet is parked on: the call (`"Queue.get"`, `"sleep"`, `"join"`, `"call"`) and, where
@@ -135,7 +133,7 @@ export function formatParkSite(what: string, detail: unknown): string {
   if (typeof detail === "string") return `${what}(${JSON.stringify(detail.length > 40 ? `${detail.slice(0, 40)}…` : detail)})`;
   if (typeof detail === "number") return `${what}(${detail})`;
   if (detail !== null && typeof detail === "object" && "id" in detail && "name" in detail) {
-    return `${what}(${String((detail as InstrumentedGreenlet).name)})`;
+    return `${what}(${String((detail as { name: unknown }).name)})`;
   }
   return what;
 }

@@ -8,3 +8,5 @@ export { enableRunInfo, runInfo, runInfoEnabled, formatRunInfo, type GreenletInf
 export { monitorBlocking, formatBlocked, type BlockedReport, type MonitorOptions } from "./monitor.js";
 export { instrument, formatParkSite, type Instrument, type InstrumentedGreenlet } from "../core/instrument.js";
 export { setDeadlockMode, type DeadlockMode } from "../core/stuck.js";
+export { trace, startTrace, renderText, type Trace, type TraceEvent, type TraceEventKind, type TraceOptions, type TracedGreenlet, type Tracer } from "./trace.js";
+export { renderTimeline, timelineData, type TimelineOptions, type Segment, type Mark } from "./timeline.js";

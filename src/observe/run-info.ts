@@ -181,7 +181,7 @@ function infoOf(entry: Entry, now: number): GreenletInfo {
 }
 
 function enrich(g: { id: number; name: string }): { parkedForMs?: number; spawnedAt?: string; owner?: string; parkedOn?: string; parent?: string } | undefined {
-  const entry = registry?.get(g);
+  const entry = registry?.get(g as InstrumentedGreenlet);
   if (entry === undefined) return undefined;
   const info = infoOf(entry, getClock().now());
   return {
