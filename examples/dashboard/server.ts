@@ -142,7 +142,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const stopAnnouncing = announceFeedStatus(io, feedStatus);
   const wsFeed = serveWebSocketFeed(http, app, context.topic, feedStatus);
   if (options.redisUrl !== undefined) app.spawn(watchCluster, context).name = "cluster-stats";
+  // The blocking monitor lives as long as the HTTP server (io.close() closes that).
   const stopMonitor = startBlockMonitor(context);
+  http.once("close", stopMonitor);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -166,7 +168,6 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   let closing: Promise<void> | undefined;
   const close = (closeOptions?: Pick<CloseOptions, "reconnect">) =>
     (closing ??= (async () => {
-      stopMonitor();
       stopAnnouncing();
       wsFeed.close();
       await app.close({ reconnect: closeOptions?.reconnect ?? false });
