@@ -152,6 +152,34 @@ describe("monitorBlocking", () => {
     assert.equal(formatBlocked({ durationMs: 150 }), "the event loop was blocked for 150 ms; no greenlet had been resumed");
   });
 
+  test("an onBlocked that throws is reported to the hub as kind monitor, and the monitor goes on", async () => {
+    const kinds: string[] = [];
+    const previous = setErrorHandler((_error, context) => kinds.push(context.kind));
+    let calls = 0;
+    let second: () => void = () => {};
+    const done = new Promise<void>((resolve) => (second = resolve));
+    const keepAlive = setTimeout(() => {}, 20_000);
+    const stop = monitorBlocking({
+      thresholdMs: 50,
+      watchdog: false,
+      onBlocked: () => {
+        if (++calls === 2) second();
+        throw new Error("logger down");
+      },
+    });
+    try {
+      await blocker("first", 200).join();
+      await sleep(100);
+      await blocker("second", 200).join();
+      await done;
+      assert.ok(kinds.length >= 1 && kinds.every((k) => k === "monitor"), `kinds: ${kinds.join(", ")}`);
+    } finally {
+      clearTimeout(keepAlive);
+      stop();
+      setErrorHandler(previous);
+    }
+  });
+
   test("the owner of the blocking greenlet is reported", async () => {
     const seen = collector();
     const stop = monitorBlocking({ thresholdMs: 50, watchdog: false, onBlocked: seen.onBlocked });
