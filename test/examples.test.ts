@@ -345,6 +345,11 @@ const expected: Record<string, string> = {
     "100 ms later: TimeoutError: withTimeout(): timed out after 100 ms",
     "aborted with the caller's reason: true",
   ),
+  "reference/observe-monitor.ts": lines(
+    "blocked by resize-image: at least 100 ms: true",
+    "resumed in resizeImage",
+    "reports after slicing: 0",
+  ),
   "reference/pool-group-map.ts": lines(
     "[ 5, 0, 10 ]",
   ),

@@ -157,7 +157,7 @@ test("arethetypeswrong finds no problem for node16 from ESM or bundler resolutio
   );
 });
 
-test("in a fresh app with socket.io and without piscina, every entry point loads as documented and a TypeScript consumer type-checks", { timeout: 120_000 }, async () => {
+test("in a fresh app with socket.io and without piscina, every entry point loads as documented (the watchdog thread included) and a TypeScript consumer type-checks", { timeout: 120_000 }, async () => {
   const app = consumer;
   writeFileSync(
     join(app, "main.js"),
@@ -194,6 +194,24 @@ test("in a fresh app with socket.io and without piscina, every entry point loads
     stderr: "",
   });
 
+  // The watchdog's worker thread runs from dist/ as it does from src/.
+  writeFileSync(
+    join(app, "observe.js"),
+    [
+      'import { sleep, spawn } from "greenthread";',
+      'import { monitorBlocking } from "greenthread/observe";',
+      "const stop = monitorBlocking({ thresholdMs: 20, watchdogMs: 100, onBlocked: (r) => r.durationMs >= 200 && console.log(`blocked by ${r.greenlet?.name}`) });",
+      "const g = spawn(async (g) => { await sleep(10, { signal: g }); const end = performance.now() + 400; while (performance.now() < end); });",
+      'g.name = "hog";',
+      "await g.join();",
+      "await sleep(100);",
+      "stop();",
+    ].join("\n"),
+  );
+  const observed = await node(app, ["observe.js"]);
+  assert.equal(observed.stdout, "blocked by hog\n", observed.stderr);
+  assert.match(observed.stderr, /^greenthread: the event loop has been blocked for \d+ ms and still is; last resumed: hog \(Greenlet-\d+\)\n$/);
+
   writeFileSync(
     join(app, "esm.ts"),
     [
@@ -202,9 +220,10 @@ test("in a fresh app with socket.io and without piscina, every entry point loads
       'import { VirtualClock } from "greenthread/testing";',
       'import { ThreadPool } from "greenthread/threadpool";',
       'import { spawnProcess, type ProcessResult } from "greenthread/process";',
-      'import { formatRunInfo, type Trace } from "greenthread/observe";',
+      'import { formatRunInfo, monitorBlocking, type BlockedReport, type Trace } from "greenthread/observe";',
       "export const info: string = formatRunInfo();",
       "export type T = Trace;",
+      "export const stop: () => void = monitorBlocking({ onBlocked: (r: BlockedReport) => console.log(r.durationMs, r.greenlet?.name) });",
       "const g: Greenlet<number> = spawn(async (_g, a: number, b: number) => a + b, 1, 2);",
       "export const all: Promise<Greenlet<number>[]> = joinall([g], { timeout: 10 });",
       'export const child: Greenlet<ProcessResult> = spawnProcess("true");',

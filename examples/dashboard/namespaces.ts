@@ -5,6 +5,7 @@ import { formatRunInfo, runInfo } from "greenthread/observe";
 import { BaseNamespace, ClientError, type ClusterStats, type MountedApp, type SocketStats } from "greenthread/socketio";
 import { z } from "zod";
 import { cpuPercent, readCpuTimes } from "./cpu.js";
+import type { BlockRow } from "./blocking.js";
 import type { Subscription, Topic } from "./pubsub.js";
 
 /** A point of the shared feed. */
@@ -22,6 +23,8 @@ export interface DashboardContext {
   sessions: Set<BaseNamespace>;
   /** Every node's stats, refreshed every second when the dashboard runs on Redis (several nodes). */
   cluster?: ClusterStats<SocketStats>;
+  /** The blocking monitor's last reports, newest first (blocking.ts). */
+  blocks?: BlockRow[];
 }
 
 /** One row of the runtime panel. */
@@ -236,5 +239,7 @@ export function snapshot(context: DashboardContext) {
     /** The node this tab's sessions live on, and every node's stats (null on a single node). */
     node: context.app?.nodeId,
     cluster: context.cluster ?? null,
+    /** The blocking monitor's last reports. */
+    blocks: context.blocks ?? [],
   };
 }

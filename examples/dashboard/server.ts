@@ -14,6 +14,7 @@ import { Server } from "socket.io";
 import { sleep, type Greenlet } from "greenthread";
 import { enableRunInfo } from "greenthread/observe";
 import { mount, type CloseOptions } from "greenthread/socketio";
+import { createBlockingNamespace, startBlockMonitor } from "./blocking.js";
 import { FeedStatus, announceFeedStatus } from "./feed-status.js";
 import { createJobsNamespace } from "./jobs.js";
 import { createNamespaces, type DashboardContext, type FeedPoint } from "./namespaces.js";
@@ -28,6 +29,7 @@ const assets: Record<string, { file: string; type: string }> = {
   "/": { file: join(here, "public", "index.html"), type: "text/html; charset=utf-8" },
   "/app.js": { file: join(here, "public", "app.js"), type: "text/javascript; charset=utf-8" },
   "/jobs.js": { file: join(here, "public", "jobs.js"), type: "text/javascript; charset=utf-8" },
+  "/blocking.js": { file: join(here, "public", "blocking.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { file: join(here, "public", "style.css"), type: "text/css; charset=utf-8" },
   "/feed-status.js": { file: join(here, "public", "feed-status.js"), type: "text/javascript; charset=utf-8" },
   "/ws.html": { file: join(here, "public", "ws.html"), type: "text/html; charset=utf-8" },
@@ -123,9 +125,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const context: DashboardContext = { app: undefined, topic: new Topic<FeedPoint>(), sessions: new Set() };
   const { CpuNamespace, FeedNamespace, ChatNamespace, RuntimeNamespace } = createNamespaces(context);
   const { JobsNamespace } = createJobsNamespace(context);
+  const { BlockingNamespace } = createBlockingNamespace(context);
   const app = (context.app = mount(
     io,
-    { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace, "/jobs": JobsNamespace },
+    { "/cpu": CpuNamespace, "/feed": FeedNamespace, "/chat": ChatNamespace, "/runtime": RuntimeNamespace, "/jobs": JobsNamespace, "/blocking": BlockingNamespace },
     { graceMs: options.graceMs ?? 2000, ...(options.nodeId === undefined ? {} : { nodeId: options.nodeId }) },
   ));
   // One producer (or relay) for every page: the app owns it, so app.close() reaps it after the sessions.
@@ -142,6 +145,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const stopAnnouncing = announceFeedStatus(io, feedStatus);
   const wsFeed = serveWebSocketFeed(http, app, context.topic, feedStatus);
   if (options.redisUrl !== undefined) app.spawn(watchCluster, context).name = "cluster-stats";
+  // The blocking monitor lives as long as the HTTP server (io.close() closes that).
+  const stopMonitor = startBlockMonitor(context);
+  http.once("close", stopMonitor);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -150,6 +156,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     });
   } catch (error) {
     // Nothing may outlive a failed start: the producer would keep the process alive.
+    stopMonitor();
     stopAnnouncing();
     wsFeed.close();
     await app.close();

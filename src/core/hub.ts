@@ -23,7 +23,8 @@ export type ErrorHandler = (error: unknown, context: ErrorContext) => void;
 /** The default handler: one line naming the greenlet, then the stack, on stderr. */
 export const defaultErrorHandler: ErrorHandler = (error, context) => {
   const who = context.greenlet === undefined ? "greenthread" : context.greenlet.name;
-  const what = context.kind === "greenlet" ? "failed" : context.kind === "deadlock" ? "is deadlocked" : `${context.kind} failed`;
+  const what =
+    context.kind === "greenlet" ? "failed" : context.kind === "deadlock" ? "is deadlocked" : context.kind === "blocked" ? "blocked the event loop" : `${context.kind} failed`;
   const detail = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   process.stderr.write(`${who} ${what}: ${detail}\n`);
 };

@@ -212,6 +212,7 @@ runtime.on("runtime", (snapshot) => {
   document.getElementById("sessions").replaceChildren(...rows);
   document.getElementById("runinfo").textContent = snapshot.runInfo;
   showCluster(snapshot);
+  state.showBlocks?.(snapshot.blocks);
 });
 
 /** With several nodes (REDIS_URL, `npm run start:cluster`): every node's stats, and which one serves this tab. */
