@@ -24,12 +24,13 @@ export class Family implements Watcher {
   children: Set<Greenlet<any>> | null = null;
   /** The parent's outcome, once its function settled and while children are still alive. */
   held: [ok: boolean, result: unknown] | null = null;
+  private killing = false;
 
   constructor(private readonly owner: Greenlet<any>) {}
 
   /** True once the owner's function has settled: a child spawned now is killed before it starts. */
   get ending(): boolean {
-    return this.held !== null || this.owner.dead;
+    return this.held !== null || this.killing || this.owner.dead;
   }
 
   /** Makes `child` a live child; its end comes back through `notify`. */
@@ -43,15 +44,20 @@ export class Family implements Watcher {
   }
 
   /**
-   * The owner's function settled with live children: keeps the outcome and kills the children;
-   * the owner ends from `notify`, once the last one is dead.
+   * The owner's function settled with live children: kills them. True when some are still
+   * alive: the outcome is kept, and the owner ends from `notify` once the last one is dead.
+   * False when all died at once (none had started): the owner ends now, in its own `_finish`.
    */
-  hold(ok: boolean, result: unknown): void {
+  hold(ok: boolean, result: unknown): boolean {
     const children = this.children!;
-    this.held = [ok, result];
-    // A child not started yet dies inside _kill and leaves at once; the last one to leave ends
-    // the owner, possibly inside this loop. Killing the rest afterwards finds them gone.
+    // A child not started yet dies inside _kill and leaves at once; `killing` keeps `notify`
+    // from ending the owner inside this loop, which would end it twice.
+    this.killing = true;
     for (const child of Array.from(children)) child._kill(new GreenletExit(PARENT_ENDED));
+    this.killing = false;
+    if (children.size === 0) return false;
+    this.held = [ok, result];
+    return true;
   }
 
   /** Watcher: a child ended. */

@@ -475,8 +475,9 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     if (!family.hasChildren()) return false;
     // A parent killed before it started must not start while its children die.
     this.setState(RUNNING);
-    family.hold(ok, result);
-    return true;
+    if (family.hold(ok, result)) return true;
+    this.flags &= ~CHILDREN;
+    return false;
   }
 
   /** @internal The last child died: ends with the outcome held since the function settled. */
