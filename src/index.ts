@@ -33,6 +33,7 @@ export {
   PoolFullError,
   ThreadPoolClosedError,
   DeadlockError,
+  LockOwnerError,
 } from "./errors.js";
 export { setDeadlockMode, type DeadlockMode } from "./core/stuck.js";
 export { instrument, type Instrument, type InstrumentedGreenlet } from "./core/instrument.js";
