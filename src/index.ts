@@ -17,6 +17,7 @@ export { wait, iwait, type WaitManyOptions } from "./wait.js";
 export { sleep } from "./sleep.js";
 export { Timeout, withTimeout, type WithTimeoutOptions } from "./timeout.js";
 export { shield, type ShieldOptions } from "./shield.js";
+export { retry, exponentialBackoff, type RetryOptions, type ExponentialBackoffOptions } from "./retry.js";
 export * from "./sync/index.js";
 export * from "./queue/index.js";
 export * from "./pool/index.js";
