@@ -94,6 +94,13 @@ export class DeadlockError extends Error {
  * An owned lock (`RLock`, or `Lock` with `checkOwner`) was released by someone who does not hold
  * it: another owner, or anyone while it is not held. Carries both, so the message and the fields
  * say who held it and who tried.
+ *
+ * @example
+ * ```ts
+ * const lock = new RLock();
+ * await lock.acquire({ signal: writer });
+ * lock.release(reader); // LockOwnerError: RLock.release(): Greenlet-7 released a lock held by Greenlet-6
+ * ```
  */
 export class LockOwnerError extends Error {
   override name = "LockOwnerError";

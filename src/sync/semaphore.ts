@@ -360,7 +360,13 @@ export class Lock extends BoundedSemaphore {
   private holder: object | undefined = undefined;
 
   /**
+   * A free lock; with `checkOwner: true`, an owner-checked one.
    * @throws {TypeError} when `options` is not an object or `checkOwner` not a boolean.
+   * @example
+   * ```ts
+   * const plain = new Lock();
+   * const owned = new Lock({ checkOwner: true });
+   * ```
    */
   constructor(options?: LockOptions) {
     super(1);
@@ -379,6 +385,10 @@ export class Lock extends BoundedSemaphore {
   /**
    * Who holds an owner-checked lock: the owner its last successful acquire named; undefined
    * while it is free, and always for a lock without `checkOwner`.
+   * @example
+   * ```ts
+   * if (lock.owner === g) log.debug("g holds the lock");
+   * ```
    */
   get owner(): object | undefined {
     return this.holder;
@@ -388,6 +398,11 @@ export class Lock extends BoundedSemaphore {
    * Like {@link Semaphore.acquire}. With `checkOwner`, the acquire names its owner (the `owner`
    * option, else the greenlet given as `signal`), recorded once the lock is taken.
    * @throws {TypeError} at the call, with `checkOwner`, when it names no owner.
+   * @example
+   * ```ts
+   * await owned.acquire({ signal: g }); // g is the owner
+   * await owned.acquire({ owner: request, timeout: 100 });
+   * ```
    */
   override acquire(options?: OwnedAcquireOptions): Promise<boolean> {
     if (!this.checkOwner) return super.acquire(options);
@@ -403,6 +418,10 @@ export class Lock extends BoundedSemaphore {
    * @throws {LockOwnerError} with `checkOwner`, when `owner` does not hold the lock (another
    * owner does, or nobody); the lock stays as it was.
    * @throws {RangeError} without `checkOwner`, when the lock is not held.
+   * @example
+   * ```ts
+   * owned.release(g); // LockOwnerError unless g holds it
+   * ```
    */
   override release(owner?: object): number {
     if (this.checkOwner) {
@@ -416,6 +435,10 @@ export class Lock extends BoundedSemaphore {
    * Like {@link Semaphore.run}; with `checkOwner`, the run names its owner as `acquire` does, and
    * releases in its name.
    * @throws {TypeError} at the call, with `checkOwner`, when it names no owner.
+   * @example
+   * ```ts
+   * await owned.run(() => save(record), { signal: g });
+   * ```
    */
   override run<R>(fn: () => R | PromiseLike<R>, options?: OwnedAcquireOptions): Promise<Awaited<R>> {
     if (!this.checkOwner) return super.run(fn, options);
