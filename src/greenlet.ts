@@ -473,11 +473,17 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   private holdForChildren(ok: boolean, result: unknown): boolean {
     const family = this.extra!.family!;
     if (!family.hasChildren()) return false;
-    // A parent killed before it started must not start while its children die.
-    this.setState(RUNNING);
-    if (family.hold(ok, result)) return true;
-    this.flags &= ~CHILDREN;
-    return false;
+    if (!family.hold(ok, result)) {
+      this.flags &= ~CHILDREN; // none had started: they died at once
+      return false;
+    }
+    if (this._state !== RUNNING) {
+      // Killed before it started: it must not start while its children die, and it counts as
+      // running (started, not ended) until _endHeld.
+      this.setState(RUNNING);
+      noteRunning(1);
+    }
+    return true;
   }
 
   /** @internal The last child died: ends with the outcome held since the function settled. */
@@ -783,6 +789,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   [visitStuck](finder: StuckFinder): void {
     if (this._state !== RUNNING) return;
     finder.running(this);
+    if (this.extra?.family?.held != null) finder.parked(this, "its children (g.spawn)");
     if ((this.flags & LEAN) !== 0) {
       const label = labelOf(this.flags >>> LABEL_SHIFT);
       if (label !== undefined) finder.parked(this, label);

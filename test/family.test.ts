@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Greenlet, GreenletExit, Group, sleep, spawn } from "../src/index.js";
+import { enableRunInfo, runInfo } from "../src/observe/index.js";
 import { captureReports, nextTurn, withVirtualClock } from "./helpers.js";
 
 class Boom extends Error {
@@ -183,6 +184,25 @@ describe("children die with their parent", () => {
     assert.equal(await parent.get(), "sync");
     await nextTurn();
     assert.equal(ran, false);
+  });
+
+  test("run-info shows a child's parent", async () => {
+    const disable = enableRunInfo();
+    try {
+      let child!: Greenlet<unknown>;
+      const parent = spawn(async (g) => {
+        child = g.spawn((c) => sleep(1000, { signal: c }));
+        await sleep(1000, { signal: g });
+      });
+      parent.name = "parent";
+      await sleep(0);
+      const entry = runInfo().greenlets.find((info) => info.id === child.id);
+      assert.deepEqual(entry?.parent, { id: parent.id, name: "parent" });
+      await parent.kill();
+      assert.equal(child.dead, true);
+    } finally {
+      disable();
+    }
   });
 
   test("a greenlet without children has no parent", () => {
