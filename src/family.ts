@@ -46,7 +46,7 @@ export class Family implements Watcher {
   /**
    * The owner's function settled with live children: kills them. True when some are still
    * alive: the outcome is kept, and the owner ends from `notify` once the last one is dead.
-   * False when all died at once (none had started): the owner ends now, in its own `_finish`.
+   * False when all died at once (none had started): the owner ends now, in the call that asked.
    */
   hold(ok: boolean, result: unknown): boolean {
     const children = this.children!;
