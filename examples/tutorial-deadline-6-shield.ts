@@ -7,7 +7,7 @@ import { log } from "./tutorial-common.js";
 
 const toIndex = new Queue<string>(1); // room for one page: the indexer takes one every 300 ms
 
-spawn(async (g) => {
+const indexer = spawn(async (g) => {
   for await (const page of toIndex.iter({ signal: g })) {
     await sleep(300, { signal: g });
     log(`indexed ${page}`);
@@ -38,4 +38,5 @@ await sleep(350); // three pages fetched
 const start = getClock().now();
 await g.kill(); // resolves once the shielded hand-over is done
 log(`kill took ${getClock().now() - start} ms; killed as expected: ${g.successful()}`);
-await sleep(1000); // let the indexer finish
+toIndex.shutdown(); // the indexer takes what is left, then its loop ends
+await indexer.join();
