@@ -113,6 +113,11 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
   private failed: unknown[] | null = null;
   /** The greenlet that failed first (fail-fast only). */
   private first: Greenlet<any> | null = null;
+  /**
+   * @internal Set by `withGroup`, which always joins (or reports): the first failure counts as
+   * observed when it happens, even while no join waits yet.
+   */
+  _joinsLater = false;
 
   /** The number of members: live greenlets spawned into or added to the group, map workers included. */
   get size(): number {
@@ -401,13 +406,18 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
       this.failed.push(g._error());
       return;
     }
-    this.failed = [this.joiners.size > 0 ? g.exception : g._error()];
+    this.failed = [this.joiners.size > 0 || this._joinsLater ? g.exception : g._error()];
     this.first = g;
     for (const member of Array.from(this._members)) member._kill(undefined);
     if (this._runs.size > 0) {
       const reason = new GreenletExit();
       for (const run of Array.from(this._runs)) run._abort(reason);
     }
+  }
+
+  /** @internal The greenlet that failed first, if the fail-fast group has failed. */
+  get _firstFailed(): Greenlet<any> | null {
+    return this.first;
   }
 
   /** The first failure, observed now that a join hands it out. */

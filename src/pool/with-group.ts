@@ -70,6 +70,7 @@ export function withGroup<T>(body: (group: Group) => T | PromiseLike<T>, options
 
 async function runGroup<T>(body: (group: Group) => T | PromiseLike<T>, signal: SignalLike | undefined): Promise<Awaited<T>> {
   const group = new Group({ failFast: true });
+  group._joinsLater = true; // the first failure is surfaced below, or reported
   const target = signal === undefined ? undefined : new KillOnAbort(group);
   if (signal !== undefined) subscribe(signal, target!);
   try {
@@ -78,6 +79,7 @@ async function runGroup<T>(body: (group: Group) => T | PromiseLike<T>, signal: S
       value = await body(group);
     } catch (error) {
       await group.kill();
+      reportFirstFailure(group); // the body's error wins
       throw error;
     }
     let failed = false;
@@ -89,7 +91,7 @@ async function runGroup<T>(body: (group: Group) => T | PromiseLike<T>, signal: S
       failure = error;
     }
     if (signal !== undefined && isAborted(signal)) {
-      if (failed) reportError(failure, { kind: "greenlet" });
+      if (failed) reportFirstFailure(group); // the abort wins
       throw abortReason(signal);
     }
     if (failed) throw failure;
@@ -97,4 +99,10 @@ async function runGroup<T>(body: (group: Group) => T | PromiseLike<T>, signal: S
   } finally {
     if (signal !== undefined) unsubscribe(signal, target!);
   }
+}
+
+/** A first failure withGroup does not hand out goes to the hub (it was marked observed early). */
+function reportFirstFailure(group: Group): void {
+  const g = group._firstFailed;
+  if (g !== null) reportError(group.failures[0], { kind: "greenlet", greenlet: g });
 }

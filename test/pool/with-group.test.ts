@@ -58,6 +58,45 @@ describe("withGroup", () => {
     });
   });
 
+  test("a member failure while the body still runs is thrown by withGroup and not reported to the hub", async () => {
+    const boom = new Boom("early");
+    const reports = await captureReports(async () => {
+      await withVirtualClock(async (clock) => {
+        const result = withGroup(async (group) => {
+          group.spawn(async () => {
+            await sleep(10);
+            throw boom;
+          });
+          await sleep(100); // the body is busy when the member fails
+          return "body";
+        });
+        const settled = assert.rejects(result, (error) => error === boom);
+        await clock.advance(100);
+        await settled;
+      });
+      await nextTurn();
+    });
+    assert.deepEqual(reports, []);
+  });
+
+  test("the first member failure goes to the hub when the body's error wins", async () => {
+    const reports = await captureReports(async () => {
+      await assert.rejects(
+        withGroup(async (group) => {
+          group.spawn(() => Promise.reject(new Boom("member")));
+          await sleep(0);
+          throw new Boom("body");
+        }),
+        { message: "body" },
+      );
+      await nextTurn();
+    });
+    assert.deepEqual(
+      reports.map((r) => [(r.error as Error).message, r.context.kind]),
+      [["member", "greenlet"]],
+    );
+  });
+
   test("the body's error wins; members are killed and dead before it is thrown", async () => {
     await withVirtualClock(async (clock) => {
       const log: string[] = [];
