@@ -380,10 +380,9 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
 
   private leave(g: Greenlet<any>): void {
     this._members.delete(g);
-    if (!g.successful()) {
-      if (this._failFast) this.recordFailure(g);
-      else if (this.joiners.size > 0) this.raiseToJoiners(g);
-    }
+    if (this._failFast) {
+      if (!g.successful()) this.recordFailure(g);
+    } else if (this.joiners.size > 0 && !g.successful()) this.raiseToJoiners(g);
     this.afterLeave();
   }
 
