@@ -318,7 +318,12 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
 
   /**
    * The greenlet whose {@link Greenlet.spawn} created this one; undefined for a greenlet created
-   * any other way. Stays set after either ends.
+   * any other way. Stays set after either ends. Never throws.
+   * @example
+   * ```ts
+   * const child = g.spawn(work);
+   * child.parent === g; // true
+   * ```
    */
   get parent(): Greenlet<unknown> | undefined {
     return this.extra?.family?.parent;
