@@ -82,6 +82,8 @@ async function runGroup<T>(body: (group: Group) => T | PromiseLike<T>, signal: S
       reportFirstFailure(group); // the body's error wins
       throw error;
     }
+    // Aborted while the body ran: members it spawned after the abort's kill are killed now.
+    if (signal !== undefined && isAborted(signal)) return await abandon(group, signal);
     let failed = false;
     let failure: unknown;
     try {
@@ -90,15 +92,19 @@ async function runGroup<T>(body: (group: Group) => T | PromiseLike<T>, signal: S
       failed = true;
       failure = error;
     }
-    if (signal !== undefined && isAborted(signal)) {
-      if (failed) reportFirstFailure(group); // the abort wins
-      throw abortReason(signal);
-    }
+    if (signal !== undefined && isAborted(signal)) return await abandon(group, signal);
     if (failed) throw failure;
     return value;
   } finally {
     if (signal !== undefined) unsubscribe(signal, target!);
   }
+}
+
+/** The signal wins: kills what is left, waits for it, reports a member failure, rejects with the reason. */
+async function abandon(group: Group, signal: SignalLike): Promise<never> {
+  await group.kill();
+  reportFirstFailure(group);
+  throw abortReason(signal);
 }
 
 /** A first failure withGroup does not hand out goes to the hub (it was marked observed early). */

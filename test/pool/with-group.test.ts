@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { GreenletExit, sleep, spawn, withGroup } from "../../src/index.js";
+import { GreenletExit, sleep, spawn, withGroup, type Greenlet } from "../../src/index.js";
 import { captureReports, nextTurn, withVirtualClock } from "../helpers.js";
 
 class Boom extends Error {
@@ -169,6 +169,28 @@ describe("withGroup", () => {
       assert.deepEqual(log, ["member cleaned up at 15"]);
       assert.equal(parent.successful(), true);
       assert.ok(parent.value instanceof GreenletExit);
+    });
+  });
+
+  test("members the body spawns after the signal aborted are killed before withGroup rejects", async () => {
+    await withVirtualClock(async (clock) => {
+      const controller = new AbortController();
+      const reason = new Boom("stop");
+      let late!: Greenlet<unknown>;
+      const result = withGroup(
+        async (group) => {
+          await sleep(10);
+          late = group.spawn((m) => sleep(1000, { signal: m }));
+        },
+        { signal: controller.signal },
+      );
+      const settled = assert.rejects(result, (error) => error === reason);
+      await clock.advance(5);
+      controller.abort(reason);
+      await clock.advance(5);
+      await settled;
+      assert.equal(late.dead, true);
+      assert.equal(clock.now(), 10);
     });
   });
 
