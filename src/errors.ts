@@ -89,3 +89,29 @@ export class DeadlockError extends Error {
     super(message);
   }
 }
+
+/**
+ * An owned lock (`RLock`, or `Lock` with `checkOwner`) was released by someone who does not hold
+ * it: another owner, or anyone while it is not held. Carries both, so the message and the fields
+ * say who held it and who tried.
+ *
+ * @example
+ * ```ts
+ * const lock = new RLock();
+ * await lock.acquire({ signal: writer });
+ * lock.release(reader); // LockOwnerError: RLock.release(): Greenlet-7 released a lock held by Greenlet-6
+ * ```
+ */
+export class LockOwnerError extends Error {
+  override name = "LockOwnerError";
+  /** The holder at the time of the call; undefined when the lock was not held. */
+  readonly owner: unknown;
+  /** Who called `release()`. */
+  readonly caller: unknown;
+
+  constructor(message: string, owner: unknown, caller: unknown) {
+    super(message);
+    this.owner = owner;
+    this.caller = caller;
+  }
+}

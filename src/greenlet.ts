@@ -19,6 +19,7 @@ import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/w
 import { emitEnded, emitKilled, emitLinked, emitParked, emitResumed, emitSpawned, emitStarted, observing, ownerLabel } from "./core/instrument.js";
 import { labelOf, noteRunning, registerStuckKind, visitStuck, type StuckFinder, type StuckGreenlet } from "./core/stuck.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
+import { Family, PARENT_ENDED } from "./family.js";
 
 /** The `signal` option every wait takes: an AbortSignal, or a greenlet (cheaper, see principle 1). */
 export type Signal = AbortSignal | CancelScope;
@@ -134,6 +135,8 @@ interface Extra {
   cancel: CancelState | undefined;
   /** The settlers of a lean wait that outlived the function (flag ORPHAN). */
   orphan?: [Resolve, Reject];
+  /** Parent link and children (`g.spawn()`); flag CHILDREN once it has had a child. */
+  family?: Family;
 }
 
 const NO_ARGS: unknown[] = [];
@@ -150,9 +153,11 @@ const LEAN = 128;
 // The function ended while a lean wait was still parked (a race it abandoned, or another task's
 // wait given this greenlet): the wait's settlers moved to `extra.orphan`, and it still settles.
 const ORPHAN = 256;
+// It has spawned a child through its handle (extra.family): its end waits for the children.
+const CHILDREN = 512;
 // The bits above hold the label number (core/stuck.ts) of the last lean wait, for the deadlock
 // report: where a greenlet is parked costs no field.
-const LABEL_SHIFT = 9;
+const LABEL_SHIFT = 10;
 const LOW_FLAGS = (1 << LABEL_SHIFT) - 1;
 
 function expireFalse(waiter: Waiter<boolean>): void {
@@ -312,6 +317,52 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   }
 
   /**
+   * The greenlet whose {@link Greenlet.spawn} created this one; undefined for a greenlet created
+   * any other way. Stays set after either ends. Never throws.
+   * @example
+   * ```ts
+   * const child = g.spawn(work);
+   * child.parent === g; // true
+   * ```
+   */
+  get parent(): Greenlet<unknown> | undefined {
+    return this.extra?.family?.parent;
+  }
+
+  /**
+   * Spawns `fn(child, ...args)` as a child of this greenlet (started on a later microtask, like
+   * the module's `spawn`). A child dies with its parent: once the parent's function has settled,
+   * whatever its outcome (a value, a failure, a kill), every live child is killed with a
+   * `GreenletExit` whose `reason` is `"parent ended"`, and the parent ends only once they are dead:
+   * its `dead`, `join()`, `get()` and links wait for the children's cleanup, and so do its own
+   * parent and any group it is in. A child's failure is the child's: it does not fail or kill the
+   * parent, and is reported to the hub unless observed, as any greenlet's (use a fail-fast group
+   * for failures that end the others). Spawned on a parent whose function has settled already,
+   * the child is returned killed before it started.
+   * @throws {TypeError} when `fn` is not a function.
+   * @example
+   * ```ts
+   * spawn(async (g) => {
+   *   g.spawn(async (child) => { for (;;) await heartbeat({ signal: child }); });
+   *   await serve({ signal: g });
+   * }); // the heartbeat ends when the server greenlet does, and is dead before it counts as dead
+   * ```
+   */
+  spawn<B extends unknown[], R>(fn: GreenletFunction<B, R>, ...args: B): Greenlet<Awaited<R>> {
+    checkFunction("Greenlet.spawn()", "fn", fn);
+    const child = new Greenlet<Awaited<R>>(fn as GreenletFunction<any[], Awaited<R>>, ...args);
+    const family = (this.more.family ??= new Family(this));
+    (child.more.family = new Family(child)).parent = this;
+    if (family.ending) {
+      child._kill(new GreenletExit(PARENT_ENDED));
+      return child;
+    }
+    this.flags |= CHILDREN;
+    family.adopt(child);
+    return child.start();
+  }
+
+  /**
    * Schedules the function to start on a later microtask, after greenlets spawned before it.
    * Does nothing if the greenlet was started already or is dead.
    */
@@ -386,6 +437,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   _finish(ok: boolean, result: unknown): void {
     const state = this._state;
     if (state === DEAD) return;
+    if ((this.flags & CHILDREN) !== 0 && this.holdForChildren(ok, result)) return; // ends in _endHeld
     if (state === RUNNING) noteRunning(-1);
     // The function ended while a lean wait given this greenlet was still parked (a race it
     // abandoned, or another task's wait): the wait stays where it is, and settles as it would have.
@@ -420,6 +472,34 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   /** @internal An owner (group, pool, session) takes responsibility for reporting the failure. */
   _observe(): void {
     this.flags |= OBSERVED;
+  }
+
+  /** Live children: kills them, keeps the outcome; the last one to die calls `_endHeld`. */
+  private holdForChildren(ok: boolean, result: unknown): boolean {
+    const family = this.extra!.family!;
+    if (!family.hasChildren()) return false;
+    if (!family.hold(ok, result)) {
+      this.flags &= ~CHILDREN; // none had started: they died at once
+      return false;
+    }
+    if (this._state !== RUNNING) {
+      // Killed before it started: it must not start while its children die, and it counts as
+      // running (started, not ended) until _endHeld.
+      this.setState(RUNNING);
+      noteRunning(1);
+    }
+    return true;
+  }
+
+  /** @internal The last child died: ends with the outcome held since the function settled. */
+  _endHeld(ok: boolean, result: unknown): void {
+    this.flags &= ~CHILDREN;
+    this._finish(ok, result);
+  }
+
+  /** @internal The exception of a failed greenlet, read without observing it. */
+  _error(): unknown {
+    return (this.flags & FAILED) !== 0 ? this.slot : undefined;
   }
 
   /** @internal Whether it ended by a `GreenletExit`: successful, yet with no value of type `T`. */
@@ -714,6 +794,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   [visitStuck](finder: StuckFinder): void {
     if (this._state !== RUNNING) return;
     finder.running(this);
+    if (this.extra?.family?.held != null) finder.parked(this, "its children (g.spawn)");
     if ((this.flags & LEAN) !== 0) {
       const label = labelOf(this.flags >>> LABEL_SHIFT);
       if (label !== undefined) finder.parked(this, label);

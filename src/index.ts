@@ -16,6 +16,8 @@ export { getcurrent, Local } from "./current.js";
 export { wait, iwait, type WaitManyOptions } from "./wait.js";
 export { sleep } from "./sleep.js";
 export { Timeout, withTimeout, type WithTimeoutOptions } from "./timeout.js";
+export { shield, type ShieldOptions } from "./shield.js";
+export { retry, exponentialBackoff, type RetryOptions, type ExponentialBackoffOptions } from "./retry.js";
 export * from "./sync/index.js";
 export * from "./queue/index.js";
 export * from "./pool/index.js";
@@ -32,6 +34,7 @@ export {
   PoolFullError,
   ThreadPoolClosedError,
   DeadlockError,
+  LockOwnerError,
 } from "./errors.js";
 export { setDeadlockMode, type DeadlockMode } from "./core/stuck.js";
 export { instrument, type Instrument, type InstrumentedGreenlet } from "./core/instrument.js";

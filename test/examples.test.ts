@@ -287,8 +287,21 @@ const expected: Record<string, string> = {
     " 700 ms  kill took 500 ms with a 2000 ms disk; killed as expected: true",
     " 700 ms  on disk: 3 pages",
   ),
+  "tutorial-deadline-6-shield.ts": lines(
+    " 650 ms  indexed /",
+    " 650 ms  handed over 3 pages",
+    " 650 ms  kill took 300 ms; killed as expected: true",
+    " 950 ms  indexed /docs",
+    "1250 ms  indexed /blog",
+  ),
 
   // The reference pages' samples (docs/reference).
+  "reference/core-children.ts": lines(
+    "100 ms: server returns; worker dead: false",
+    "130 ms: server's heartbeat stopped (parent: server)",
+    "130 ms: worker's heartbeat stopped (parent: worker)",
+    "130 ms: server dead with value served",
+  ),
   "reference/core-current.ts": lines(
     "[main -] spawning",
     "[worker-a a] start",
@@ -324,6 +337,21 @@ const expected: Record<string, string> = {
     "Greenlet-2: exception broken",
     "Greenlet-1: linked after the end, still called",
   ),
+  "reference/core-retry.ts": lines(
+    "0 ms: attempt 1",
+    "100 ms: attempt 2",
+    "300 ms: attempt 3",
+    "300 ms: got 200 OK",
+    "300 ms: attempt 1 failed (still down); next in 1000 ms",
+    "800 ms: killed during the delay, no further attempt: true",
+  ),
+  "reference/core-shield.ts": lines(
+    "10 ms: put given g: GreenletExit",
+    "200 ms: consumer took older report",
+    "200 ms: put given the shield's scope: done",
+    "200 ms: reporter dead: true; queued: report",
+    "500 ms: TimeoutError: shield(): timed out after 300 ms",
+  ),
   "reference/core-timeout.ts": lines(
     "400 ms: hello",
     "800 ms: world",
@@ -349,6 +377,13 @@ const expected: Record<string, string> = {
     "blocked by resize-image: at least 100 ms: true",
     "resumed in resizeImage",
     "reports after slicing: 0",
+  ),
+  "reference/pool-fail-fast.ts": lines(
+    "120 ms: us closed after the kill",
+    "120 ms: join rejected: eu is down; failures: 1",
+    "170 ms: withGroup returned us and asia",
+    "290 ms: us closed after the kill",
+    "290 ms: withGroup rejected: eu is down",
   ),
   "reference/pool-group-map.ts": lines(
     "[ 5, 0, 10 ]",
@@ -513,6 +548,12 @@ const expected: Record<string, string> = {
   "reference/sync-lock-run.ts": lines(
     "balances seen: 1 2 3 4 5",
     "stored: 5",
+  ),
+  "reference/sync-rlock.ts": lines(
+    "transfer-1 withdraws 30: count 2",
+    "transfer-2 withdraws 10: count 2",
+    "{ alice: 80, bob: 20 } locked: false",
+    "true RLock.release(): transfer-2 released a lock held by holder",
   ),
   "reference/sync-semaphore.ts": lines(
     "25 pages, at most 10 downloads at once, 10 slots free",

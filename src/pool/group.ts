@@ -66,6 +66,16 @@ export interface ImapOptions extends MapOptions {
 
 const RAISE = 1;
 
+/** Options of `new Group()`. */
+export interface GroupOptions {
+  /**
+   * `true`: the first member that fails kills the others, and from then on `join()` rejects with
+   * that failure once every member is dead (see {@link Group.failures}). Default `false`: gevent's
+   * group, where a failure stays the member's.
+   */
+  failFast?: boolean;
+}
+
 function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
 }
@@ -97,6 +107,17 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
   private readonly killers = new WaitList(this, "kill");
   // `owner` lets the deadlock report name a member's group from the greenlet's watchers.
   private readonly leaver: Watcher & { owner: object } = { owner: this, notify: (g) => this.leave(g as Greenlet<any>) };
+  /** @internal Fail-fast mode (Group's option); the pool never sets it. */
+  protected _failFast = false;
+  /** Fail-fast only: every member failure since the first, in completion order; null until then. */
+  private failed: unknown[] | null = null;
+  /** The greenlet that failed first (fail-fast only). */
+  private first: Greenlet<any> | null = null;
+  /**
+   * @internal Set by `withGroup`, which always joins (or reports): the first failure counts as
+   * observed when it happens, even while no join waits yet.
+   */
+  _joinsLater = false;
 
   /** The number of members: live greenlets spawned into or added to the group, map workers included. */
   get size(): number {
@@ -131,6 +152,10 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
    *
    * @returns true once the group is empty (at once if it is empty now); false if the own
    * `timeout` expired first. Members keep running either way.
+   *
+   * In a fail-fast group (`new Group({ failFast: true })`) that has failed, rejects with the first
+   * member failure, unchanged, once the group is empty (at once if it is empty now): the other
+   * members have been killed and their cleanup has run. `raiseError` changes nothing there.
    * @throws {TypeError|RangeError} at the call for bad options.
    * @throws with `raiseError`, rejects with the exception of the first member that fails during
    * the wait; rejects with `signal.reason` when the signal aborts.
@@ -148,7 +173,7 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
     const signal = checkSignal(call, options?.signal);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
-    if (this._members.size === 0) return Promise.resolve(true);
+    if (this._members.size === 0) return this.failed === null ? Promise.resolve(true) : Promise.reject(this.surfaceFailure());
     const waiter = new Waiter<boolean>(expireFalse);
     waiter.item = options?.raiseError === true ? RAISE : 0;
     this.joiners.push(waiter);
@@ -304,7 +329,7 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
     return this.constructor.name;
   }
 
-  /** @internal Makes `g` a member; a kill in progress kills it at once. */
+  /** @internal Makes `g` a member; a kill in progress (or a failed fail-fast group) kills it at once. */
   _admit(g: Greenlet<any>): void {
     if (g.dead || this._members.has(g)) return;
     this._members.add(g);
@@ -312,6 +337,7 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
     g[addWatcher](this.leaver);
     const killer = this.killers.first;
     if (killer !== null) g._kill(killer.item);
+    else if (this.failed !== null) g._kill(undefined);
   }
 
   /**
@@ -323,6 +349,7 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
     if (observing) emitOwned(g, this);
     const killer = this.killers.first;
     if (killer !== null) g._kill(killer.item);
+    else if (this.failed !== null) g._kill(undefined);
   }
 
   /** @internal A member admitted by `_admitWorker` ended. */
@@ -353,16 +380,68 @@ export abstract class BaseGroup implements Iterable<Greenlet<any>>, Host {
 
   private leave(g: Greenlet<any>): void {
     this._members.delete(g);
-    if (this.joiners.size > 0 && !g.successful()) this.raiseToJoiners(g);
+    if (this._failFast) {
+      if (!g.successful()) this.recordFailure(g);
+    } else if (this.joiners.size > 0 && !g.successful()) this.raiseToJoiners(g);
     this.afterLeave();
   }
 
   private afterLeave(): void {
     this._released();
     if (this._members.size === 0) {
-      settleAll(this.joiners);
+      if (this.failed === null) settleAll(this.joiners);
+      else if (this.joiners.size > 0) rejectAll(this.joiners, this.surfaceFailure());
       settleAll(this.killers);
     }
+  }
+
+  /**
+   * Fail-fast: the first failure kills the other members (and ends the map runs); later ones are
+   * only listed. The first counts as observed when a join is there to surface it; the later ones
+   * are left to the hub's end-of-turn report unless someone observes them (docs/design/pool.md).
+   */
+  private recordFailure(g: Greenlet<any>): void {
+    if (this.failed !== null) {
+      this.failed.push(g._error());
+      return;
+    }
+    this.failed = [this.joiners.size > 0 || this._joinsLater ? g.exception : g._error()];
+    this.first = g;
+    for (const member of Array.from(this._members)) member._kill(undefined);
+    if (this._runs.size > 0) {
+      const reason = new GreenletExit();
+      for (const run of Array.from(this._runs)) run._abort(reason);
+    }
+  }
+
+  /** @internal The greenlet that failed first, if the fail-fast group has failed. */
+  get _firstFailed(): Greenlet<any> | null {
+    return this.first;
+  }
+
+  /** The first failure, observed now that a join hands it out. */
+  private surfaceFailure(): unknown {
+    this.first?._observe();
+    return this.failed![0];
+  }
+
+  /**
+   * Fail-fast groups: every member failure since the group failed, the first (the one `join()`
+   * rejects with) at index 0, then the later ones in completion order. Members that ended by a
+   * `GreenletExit` (the kills the failure caused) are not failures and are not listed. Empty
+   * while the group has not failed, and always empty in a group that is not fail-fast.
+   * @example
+   * ```ts
+   * try {
+   *   await group.join();
+   * } catch (error) {
+   *   for (const other of group.failures.slice(1)) log.warn("also failed", other);
+   *   throw error;
+   * }
+   * ```
+   */
+  get failures(): readonly unknown[] {
+    return this.failed === null ? [] : this.failed.slice();
   }
 
   private raiseToJoiners(g: Greenlet<any>): void {
@@ -386,6 +465,10 @@ function settleAll(list: WaitList): void {
   for (let waiter = list.shift(); waiter !== null; waiter = list.shift()) waiter.resolve(true);
 }
 
+function rejectAll(list: WaitList, error: unknown): void {
+  for (let waiter = list.shift(); waiter !== null; waiter = list.shift()) waiter.reject(error);
+}
+
 /** @internal Throws the TypeError of a non-Greenlet argument. */
 export function checkGreenlet(call: string, g: unknown): asserts g is Greenlet<any> {
   if (!(g instanceof Greenlet)) throw new TypeError(`${call}: expected g to be a Greenlet, got ${describe(g)}`);
@@ -406,6 +489,36 @@ export function checkGreenlet(call: string, g: unknown): asserts g is Greenlet<a
 export class Group extends BaseGroup {
   /** @internal */
   readonly _kind: string = "Group";
+
+  /**
+   * An empty group. With `failFast: true` it is a fail-fast group: the first member that fails
+   * (ends with an exception other than a `GreenletExit`) kills the others, the group admits no
+   * new member from then on (a spawn returns a greenlet killed before it started), and `join()`
+   * rejects with that failure once every member is dead. The failed state is final: a fail-fast
+   * group is for one job (see `withGroup`).
+   * @throws {TypeError} when `options` is not an object or `failFast` not a boolean.
+   * @example
+   * ```ts
+   * const group = new Group({ failFast: true });
+   * group.spawn(download, "a");
+   * group.spawn(download, "b"); // killed if "a" fails
+   * await group.join(); // rejects with the first failure, after both are dead
+   * ```
+   */
+  constructor(options?: GroupOptions) {
+    super();
+    checkOptions("new Group()", options);
+    const failFast = options?.failFast;
+    if (failFast !== undefined && typeof failFast !== "boolean") {
+      throw new TypeError(`new Group(): expected failFast to be a boolean or undefined, got ${describe(failFast)}`);
+    }
+    this._failFast = failFast === true;
+  }
+
+  /** True for a fail-fast group (`new Group({ failFast: true })`). */
+  get failFast(): boolean {
+    return this._failFast;
+  }
 
   /**
    * Spawns `fn(g, ...args)` as a member (started on a later microtask, like `spawn`).

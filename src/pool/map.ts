@@ -105,6 +105,7 @@ class Worker extends Greenlet<any> {
   override _finish(ok: boolean, result: unknown): void {
     if (this.dead) return;
     super._finish(ok, result);
+    if (!this.dead) return; // its children are dying: called again once they are dead
     this.run._workerDone(this);
     this.run.host._left(this);
   }

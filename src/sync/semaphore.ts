@@ -17,6 +17,7 @@ import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } f
 import { TimeoutError } from "../errors.js";
 import type { WaitOptions } from "../greenlet.js";
 import { WakeList } from "./wake-list.js";
+import { notHeldBy, ownerOf, type OwnedAcquireOptions } from "./owner.js";
 
 /** Options of {@link Semaphore.acquire} and {@link Semaphore.run}. */
 export interface AcquireOptions extends WaitOptions {
@@ -231,16 +232,20 @@ export class Semaphore implements Waitable {
     const blocking = checkBlocking(call, options?.blocking);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
-    return this.runHolding(call, fn, blocking, timeout, signal);
+    return this.runHolding(call, fn, blocking, timeout, signal, undefined);
   }
 
-  // Separate from run() so that argument errors throw at the call instead of rejecting.
-  private async runHolding<R>(
+  /**
+   * @internal Separate from run() so that argument errors throw at the call instead of rejecting.
+   * `owner` is the holder an owner-checked Lock records for the run.
+   */
+  protected async runHolding<R>(
     call: string,
     fn: () => R | PromiseLike<R>,
     blocking: boolean,
     timeout: number | undefined,
     signal: SignalLike | undefined,
+    owner: object | undefined,
   ): Promise<Awaited<R>> {
     if (!(await this.take(blocking, timeout, signal))) {
       throw blocking
@@ -249,15 +254,24 @@ export class Semaphore implements Waitable {
     }
     // The slot may have been handed over in the same turn the signal aborted (a greenlet killed
     // right after a release): the abort wins, and the function does not start for a dead caller.
+    if (owner !== undefined) this.held(owner);
     if (signal !== undefined && isAborted(signal)) {
-      this.release();
+      this.releaseRun(owner);
       throw abortReason(signal);
     }
     try {
       return await fn();
     } finally {
-      this.release();
+      this.releaseRun(owner);
     }
+  }
+
+  /** @internal An owned run took the slot in `owner`'s name (Lock with checkOwner). */
+  protected held(_owner: object): void {}
+
+  /** @internal The end of a run: releases the slot (in `owner`'s name, for an owned Lock). */
+  protected releaseRun(_owner: object | undefined): void {
+    this.release();
   }
 
   /** Waitable protocol: notified at once while a slot is free, else when one frees up. */
@@ -315,22 +329,138 @@ export class BoundedSemaphore extends Semaphore {
   }
 }
 
+/** Options of `new Lock()`. */
+export interface LockOptions {
+  /**
+   * `true`: the lock records who acquired it (the `owner` option of `acquire`/`run`, or the
+   * greenlet given as `signal`), and `release(owner)` by anyone else throws a `LockOwnerError`.
+   * Default `false`: any task may release it, once per acquire.
+   */
+  checkOwner?: boolean;
+}
+
 /**
- * A mutual-exclusion lock: a {@link BoundedSemaphore} of 1. Not reentrant and not owned (there is
- * no implicit current greenlet to own it), so any task may release it, once per acquire.
+ * A mutual-exclusion lock: a {@link BoundedSemaphore} of 1. Not reentrant (see `RLock`). By
+ * default not owned, so any task may release it, once per acquire; with `checkOwner: true` it
+ * remembers who acquired it and refuses a release by anyone else.
  *
  * @example
  * ```ts
  * const lock = new Lock();
  * await lock.run(() => appendToFile(line));
+ *
+ * const owned = new Lock({ checkOwner: true });
+ * if (await owned.acquire({ signal: g })) {
+ *   try { await write(); } finally { owned.release(g); }
+ * }
  * ```
  */
 export class Lock extends BoundedSemaphore {
-  constructor() {
+  private readonly checkOwner: boolean;
+  private holder: object | undefined = undefined;
+
+  /**
+   * A free lock; with `checkOwner: true`, an owner-checked one.
+   * @throws {TypeError} when `options` is not an object or `checkOwner` not a boolean.
+   * @example
+   * ```ts
+   * const plain = new Lock();
+   * const owned = new Lock({ checkOwner: true });
+   * ```
+   */
+  constructor(options?: LockOptions) {
     super(1);
+    checkOptions("Lock()", options);
+    const checkOwner = options?.checkOwner;
+    if (checkOwner !== undefined && typeof checkOwner !== "boolean") {
+      failArgument("type", "Lock()", "checkOwner", "a boolean or undefined", checkOwner);
+    }
+    this.checkOwner = checkOwner === true;
   }
 
   protected override get kind(): string {
     return "Lock";
+  }
+
+  /**
+   * Who holds an owner-checked lock: the owner its last successful acquire named; undefined
+   * while it is free, and always for a lock without `checkOwner`.
+   * @example
+   * ```ts
+   * if (lock.owner === g) log.debug("g holds the lock");
+   * ```
+   */
+  get owner(): object | undefined {
+    return this.holder;
+  }
+
+  /**
+   * Like {@link Semaphore.acquire}. With `checkOwner`, the acquire names its owner (the `owner`
+   * option, else the greenlet given as `signal`), recorded once the lock is taken.
+   * @throws {TypeError} at the call, with `checkOwner`, when it names no owner.
+   * @example
+   * ```ts
+   * await owned.acquire({ signal: g }); // g is the owner
+   * await owned.acquire({ owner: request, timeout: 100 });
+   * ```
+   */
+  override acquire(options?: OwnedAcquireOptions): Promise<boolean> {
+    if (!this.checkOwner) return super.acquire(options);
+    const owner = ownerOf("Lock.acquire()", options);
+    return super.acquire(options).then((taken) => {
+      if (taken) this.holder = owner;
+      return taken;
+    });
+  }
+
+  /**
+   * Like {@link Semaphore.release}. With `checkOwner`, `owner` must be the holder.
+   * @throws {LockOwnerError} with `checkOwner`, when `owner` does not hold the lock (another
+   * owner does, or nobody); the lock stays as it was.
+   * @throws {RangeError} without `checkOwner`, when the lock is not held.
+   * @example
+   * ```ts
+   * owned.release(g); // LockOwnerError unless g holds it
+   * ```
+   */
+  override release(owner?: object): number {
+    if (this.checkOwner) {
+      if (this.holder === undefined || owner !== this.holder) throw notHeldBy("Lock.release()", this.holder, owner);
+      this.holder = undefined;
+    }
+    return super.release();
+  }
+
+  /**
+   * Like {@link Semaphore.run}; with `checkOwner`, the run names its owner as `acquire` does, and
+   * releases in its name.
+   * @throws {TypeError} at the call, with `checkOwner`, when it names no owner.
+   * @example
+   * ```ts
+   * await owned.run(() => save(record), { signal: g });
+   * ```
+   */
+  override run<R>(fn: () => R | PromiseLike<R>, options?: OwnedAcquireOptions): Promise<Awaited<R>> {
+    if (!this.checkOwner) return super.run(fn, options);
+    const call = "Lock.run()";
+    checkFunction(call, "fn", fn);
+    checkOptions(call, options);
+    const timeout = checkTimeout(call, options?.timeout);
+    const signal = checkSignal(call, options?.signal);
+    const blocking = checkBlocking(call, options?.blocking);
+    const owner = ownerOf(call, options);
+    const aborted = rejectIfAborted(signal);
+    if (aborted !== undefined) return aborted;
+    return this.runHolding(call, fn, blocking, timeout, signal, owner);
+  }
+
+  /** @internal */
+  protected override held(owner: object): void {
+    this.holder = owner;
+  }
+
+  /** @internal */
+  protected override releaseRun(owner: object | undefined): void {
+    this.release(owner);
   }
 }

@@ -361,3 +361,153 @@ describe("bad input", () => {
     assert.throws(() => group.apply("f" as never), { name: "TypeError", message: /^Group\.apply\(\): expected fn to be a function/ });
   });
 });
+
+describe("fail-fast groups", () => {
+  class Boom extends Error {
+    override name = "Boom";
+  }
+
+  test("the first failure kills the others, and join rejects with it once every member is dead", async () => {
+    await withVirtualClock(async (clock) => {
+      const group = new Group({ failFast: true });
+      const log: string[] = [];
+      const boom = new Boom("first");
+      group.spawn(async (g) => {
+        await sleep(10, { signal: g });
+        throw boom;
+      });
+      const other = group.spawn(async (g) => {
+        try {
+          await sleep(1000, { signal: g });
+        } finally {
+          await sleep(5); // cleanup that takes time
+          log.push(`cleanup at ${clock.now()}`);
+        }
+      });
+      let outcome: unknown;
+      const joined = group.join().then(
+        () => (outcome = "resolved"),
+        (error: unknown) => (outcome = error),
+      );
+      await clock.advance(10);
+      assert.equal(outcome, undefined, "still waiting for the other member's cleanup");
+      await clock.advance(5);
+      await joined;
+      assert.equal(outcome, boom);
+      assert.deepEqual(log, ["cleanup at 15"]);
+      assert.equal(other.successful(), true);
+      assert.ok(other.value instanceof GreenletExit);
+      assert.deepEqual(group.failures, [boom]);
+    });
+  });
+
+  test("later failures are listed in failures and reported to the hub, the first one is not", async () => {
+    const first = new Boom("first");
+    const second = new Boom("second");
+    let caught: unknown;
+    const reports = await captureReports(async () => {
+      const group = new Group({ failFast: true });
+      group.spawn(async () => {
+        await sleep(0); // the other member is running by then
+        throw first;
+      });
+      group.spawn(async (g) => {
+        try {
+          await sleep(1000, { signal: g });
+        } finally {
+          // eslint-disable-next-line no-unsafe-finally
+          throw second;
+        }
+      });
+      const joined = group.join(); // waiting as the first failure happens: it is observed
+      await joined.catch((error: unknown) => (caught = error));
+      assert.deepEqual(group.failures, [first, second]);
+      await nextTurn();
+    });
+    assert.equal(caught, first);
+    assert.deepEqual(
+      reports.map((r) => r.error),
+      [second],
+    );
+  });
+
+  test("a failed fail-fast group admits nothing: a spawn returns a greenlet killed before it started", async () => {
+    const group = new Group({ failFast: true });
+    const failing = group.spawn(() => {
+      throw new Boom("x");
+    });
+    await failing.join();
+    let ran = false;
+    const late = group.spawn(() => {
+      ran = true;
+    });
+    assert.equal(late.dead, true);
+    await nextTurn();
+    assert.equal(ran, false);
+    await assert.rejects(group.join(), Boom);
+    assert.equal(failing.exception instanceof Boom, true);
+  });
+
+  test("members that are killed or end with a GreenletExit are not failures", async () => {
+    const group = new Group({ failFast: true });
+    const a = group.spawn((g) => sleep(1000, { signal: g }));
+    group.spawn(() => "done");
+    await a.kill();
+    assert.equal(await group.join(), true);
+    assert.deepEqual(group.failures, []);
+  });
+
+  test("a map worker's failure fails the group and kills the other members", async () => {
+    const group = new Group({ failFast: true });
+    const bystander = group.spawn((g) => sleep(1000, { signal: g }));
+    const mapped = group.map(async (_g, n: number) => {
+      if (n === 2) throw new Boom("two");
+      return n;
+    }, [1, 2, 3]);
+    await assert.rejects(mapped, Boom);
+    await assert.rejects(group.join(), Boom);
+    assert.equal(bystander.successful(), true);
+    assert.ok(bystander.value instanceof GreenletExit);
+  });
+
+  test("join's own timeout still resolves false while members are dying", async () => {
+    await withVirtualClock(async (clock) => {
+      const group = new Group({ failFast: true });
+      group.spawn(async (g) => {
+        try {
+          await sleep(1000, { signal: g });
+        } finally {
+          await sleep(50);
+        }
+      });
+      group.spawn(() => Promise.reject(new Boom("x")));
+      const first = group.join({ timeout: 10 });
+      const second = assert.rejects(group.join(), Boom);
+      await clock.advance(10);
+      assert.equal(await first, false);
+      await clock.advance(40);
+      await second;
+    });
+  });
+
+  test("a group without failFast keeps gevent's behaviour: a failure kills nobody and join resolves true", async () => {
+    await captureReports(async () => {
+      const group = new Group();
+      assert.equal(group.failFast, false);
+      const other = group.spawn(() => sleep(5));
+      group.spawn(() => Promise.reject(new Boom("x")));
+      assert.equal(await group.join(), true);
+      assert.equal(other.value, undefined);
+      assert.equal(other.successful(), true);
+      assert.deepEqual(group.failures, []);
+    });
+  });
+
+  test("new Group() rejects bad options", () => {
+    assert.throws(() => new Group({ failFast: 1 as unknown as boolean }), {
+      name: "TypeError",
+      message: "new Group(): expected failFast to be a boolean or undefined, got 1 (number)",
+    });
+    assert.throws(() => new Group(7 as never), { name: "TypeError", message: "new Group(): expected options to be an object or undefined, got 7 (number)" });
+  });
+});

@@ -9,9 +9,12 @@ import {
   Group,
   Pool,
   joinall,
+  retry,
+  shield,
   sleep,
   spawn,
   spawnLater,
+  withGroup,
 } from "../../src/index.js";
 
 /** True when A and B are the same type. */
@@ -105,4 +108,21 @@ export function signalsStayNominal(): void {
   void sleep(1, { signal: 42 });
   void sleep(1, { signal: spawn(() => 1) });
   void sleep(1, { signal: new AbortController().signal });
+}
+
+export async function childrenAndNurseries(): Promise<void> {
+  const parent = spawn((_g) => sleep(10));
+  const child = parent.spawn(async (_c, n: number) => n * 2, 21);
+  expectType<Equal<typeof child, Greenlet<number>>>(child);
+  expectType<Equal<typeof child.parent, Greenlet<unknown> | undefined>>();
+  // @ts-expect-error the argument does not match the child's parameter
+  parent.spawn((_c, n: number) => n, "x");
+  const value = await withGroup(async (group) => group.spawn(() => "a").get());
+  expectType<Equal<typeof value, string>>(value);
+  const shielded = await shield((scope) => sleep(5, { signal: scope }).then(() => 1), { timeout: 100 });
+  expectType<Equal<typeof shielded, number>>(shielded);
+  // @ts-expect-error a shield needs its timeout
+  await shield(() => 1, {});
+  const retried = await retry(async (attempt) => `try ${attempt}`, { attempts: 2 });
+  expectType<Equal<typeof retried, string>>(retried);
 }
