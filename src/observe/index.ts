@@ -9,4 +9,4 @@ export { monitorBlocking, formatBlocked, type BlockedReport, type MonitorOptions
 export { instrument, formatParkSite, type Instrument, type InstrumentedGreenlet } from "../core/instrument.js";
 export { setDeadlockMode, type DeadlockMode } from "../core/stuck.js";
 export { trace, startTrace, renderText, type Trace, type TraceEvent, type TraceEventKind, type TraceOptions, type TracedGreenlet, type Tracer } from "./trace.js";
-export { renderTimeline, timelineData, type TimelineOptions, type Segment, type Mark } from "./timeline.js";
+export { renderTimeline, renderTimelineSvg, timelineData, type TimelineOptions, type Segment, type Mark } from "./timeline.js";

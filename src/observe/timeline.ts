@@ -42,10 +42,15 @@ export interface Mark {
 
 const COLORS = { scheduled: "#cfd8dc", running: "#2e7d32", parked: "#f9a825" } as const;
 
+/**
+ * A lane is named after its greenlet; the id is added only where two greenlets share a name, so
+ * the same program draws the same lanes whatever ids its greenlets got.
+ */
 function laneName(trace: Trace, id: number): string {
   const g = trace.greenlets.find((x) => x.id === id);
   const name = g?.name ?? `Greenlet-${id}`;
-  return name === `Greenlet-${id}` ? name : `${name} #${id}`;
+  const shared = trace.greenlets.filter((x) => x.name === name).length > 1;
+  return shared ? `${name} #${id}` : name;
 }
 
 /** The segments and marks of a trace (exported for tests: what the timeline is drawn from). */
@@ -157,6 +162,28 @@ function escapeHtml(text: string): string {
 }
 
 /**
+ * The trace's swim-lane timeline as a standalone SVG document (what `renderTimeline` embeds): for
+ * a page of one's own, or a file committed next to the docs. The same trace gives the same bytes.
+ * @throws TypeError when `trace` is not a trace; rejects when vega or vega-lite is not installed.
+ * @example
+ * ```ts
+ * writeFileSync("docs/switching.svg", await renderTimelineSvg(t));
+ * ```
+ */
+export async function renderTimelineSvg(trace: Trace, options?: Pick<TimelineOptions, "x">): Promise<string> {
+  checkTrace("renderTimelineSvg()", trace);
+  checkOptions("renderTimelineSvg()", options);
+  checkAxis("renderTimelineSvg()", options?.x);
+  return renderVegaLite(timelineSpec(trace, options), "renderTimelineSvg()");
+}
+
+function checkAxis(call: string, x: unknown): void {
+  if (x !== undefined && x !== "step" && x !== "time") {
+    throw new TypeError(`${call}: expected x to be "step" or "time", got ${String(x)} (${typeof x})`);
+  }
+}
+
+/**
  * The trace as a self-contained HTML page with an SVG swim-lane timeline: one lane per greenlet,
  * bars for scheduled, running and parked (labelled with what it is parked on), a cross where it
  * was killed and a dot where it ended. Readable offline: no script, no external resource.
@@ -169,10 +196,7 @@ function escapeHtml(text: string): string {
 export async function renderTimeline(trace: Trace, options?: TimelineOptions): Promise<string> {
   checkTrace("renderTimeline()", trace);
   checkOptions("renderTimeline()", options);
-  const x = options?.x;
-  if (x !== undefined && x !== "step" && x !== "time") {
-    throw new TypeError(`renderTimeline(): expected x to be "step" or "time", got ${String(x)} (${typeof x})`);
-  }
+  checkAxis("renderTimeline()", options?.x);
   const title = options?.title ?? "greenthread trace";
   if (typeof title !== "string") throw new TypeError(`renderTimeline(): expected title to be a string, got ${typeof title}`);
   const svg = await renderVegaLite(timelineSpec(trace, options), "renderTimeline()");

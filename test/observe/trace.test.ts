@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue, TimeoutError, joinall, sleep, spawn, withTimeout } from "../../src/index.js";
-import { renderText, renderTimeline, startTrace, timelineData, trace, type Trace } from "../../src/observe/index.js";
+import { renderText, renderTimeline, renderTimelineSvg, startTrace, timelineData, trace, type Trace } from "../../src/observe/index.js";
 import { withVirtualClock } from "../helpers.js";
 import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from "../dashboard/browser.js";
 
@@ -91,7 +91,7 @@ test("the timeline's lanes hold scheduled, running and parked stretches, a kill 
   const t = await scenario();
   const { segments, marks, end } = timelineData(t);
   assert.equal(end, t.events.length);
-  const victim = `victim #${t.greenlets[2]!.id}`;
+  const victim = "victim";
   assert.deepEqual(
     segments.filter((s) => s.lane === victim).map((s) => [s.state, s.detail]),
     [["scheduled", "scheduled"], ["running", "running"], ["parked", "sleep(1000)"], ["running", "running"]],
@@ -143,7 +143,7 @@ test("Chromium renders the timeline page with a lane per greenlet and the bars",
     await page.goto(`file://${file}`);
     assert.equal(await page.locator("h1").textContent(), "producer, consumer, a kill and a timeout");
     const labels = await page.locator('svg [aria-roledescription="axis"] text').allTextContents();
-    for (const g of t.greenlets) assert.ok(labels.includes(`${g.name} #${g.id}`), `a lane for ${g.name}: ${labels.join(", ")}`);
+    for (const g of t.greenlets) assert.ok(labels.includes(g.name), `a lane for ${g.name}: ${labels.join(", ")}`);
     const bars = await page.locator('svg [aria-roledescription="bar"]').count();
     assert.equal(bars, timelineData(t).segments.length);
     const box = await page.locator("svg").first().boundingBox();
@@ -152,4 +152,14 @@ test("Chromium renders the timeline page with a lane per greenlet and the bars",
   } finally {
     await browser.close();
   }
+});
+
+test("renderTimelineSvg gives the page's SVG alone, the same bytes for the same trace", async () => {
+  const t = await scenario();
+  const svg = await renderTimelineSvg(t);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" /);
+  assert.ok(svg.endsWith("</svg>\n"));
+  assert.equal(await renderTimelineSvg(await scenario()), svg);
+  assert.ok((await renderTimeline(t)).includes(svg.trimEnd()));
+  await assert.rejects(() => renderTimelineSvg(t, { x: "space" as never }), { name: "TypeError", message: 'renderTimelineSvg(): expected x to be "step" or "time", got space (string)' });
 });
