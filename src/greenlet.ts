@@ -59,7 +59,9 @@ export type LinkCallback<T> = (g: Greenlet<T>) => unknown;
  * settled from the greenlet's outcome.
  */
 export const linkTarget: unique symbol = Symbol.for("greenthread.linkTarget");
+/** An object that `link()` accepts in place of a callback (`AsyncResult` is one). */
 export interface LinkTarget {
+  /** Called once with the greenlet after it has ended, as a link callback would be. */
   [linkTarget](g: Greenlet<any>): void;
 }
 
@@ -317,7 +319,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
   }
 
   /**
-   * The greenlet whose {@link Greenlet.spawn} created this one; undefined for a greenlet created
+   * The greenlet whose `spawn()` created this one; undefined for a greenlet created
    * any other way. Stays set after either ends. Never throws.
    * @example
    * ```ts

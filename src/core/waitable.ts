@@ -14,6 +14,7 @@ export const removeWatcher: unique symbol = Symbol.for("greenthread.removeWatche
 
 /** Told once when a watched source becomes ready. */
 export interface Watcher {
+  /** Called once, synchronously, when the watched source becomes ready; must not throw. */
   notify(source: Waitable): void;
 }
 
@@ -21,7 +22,9 @@ export interface Watcher {
 export interface Waitable {
   /** True when a wait on this object would finish at once. */
   ready(): boolean;
+  /** Registers `watcher`; a source that is ready already notifies it at once. */
   [addWatcher](watcher: Watcher): void;
+  /** Removes `watcher` if it is still registered; removing one that is not there does nothing. */
   [removeWatcher](watcher: Watcher): void;
 }
 

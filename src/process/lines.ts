@@ -23,9 +23,13 @@ export interface LinesOptions {
 
 /** What `lines` needs of a stream: Node's `Readable` has it. */
 export interface LineSource {
+  /** Takes what is buffered (a string or Buffer), or null when nothing is. */
   read(): unknown;
+  /** Listens for `readable`, `end`, `close` and `error`. */
   on(event: string, listener: (...args: any[]) => void): unknown;
+  /** Stops listening. */
   off(event: string, listener: (...args: any[]) => void): unknown;
+  /** Listens once, where the stream has it. */
   once?(event: string, listener: (...args: any[]) => void): unknown;
   readonly readableEnded?: boolean;
   readonly destroyed?: boolean;

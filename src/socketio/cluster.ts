@@ -262,7 +262,7 @@ export function guardAdapter(nsp: Namespace, observer: AdapterObserver): LinkGua
   return guard;
 }
 
-/** What {@link clusterStats} returns. */
+/** What `app.clusterStats()` returns. */
 export interface ClusterStats<S extends object = Record<string, number>> {
   /** The id of the node that asked. */
   self: string;

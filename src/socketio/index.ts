@@ -39,6 +39,7 @@ export {
 export { ack, AckValues } from "./ack.js";
 export type { Targets, SessionInfo, SessionsInOptions } from "./targets.js";
 export type {
+  AckOf,
   EventsMap,
   DefaultEventsMap,
   EventNames,

@@ -146,7 +146,7 @@ export interface MountedApp {
   close(options?: CloseOptions): Promise<void>;
   /** The socket.io namespaces mounted, by the path given (the parent namespace for a RegExp): add `use()` middleware here. */
   readonly namespaces: ReadonlyMap<string | RegExp, Namespace>;
-  /** This node's id in {@link clusterStats} (`mount()`'s `nodeId`, default `<hostname>-<pid>`). */
+  /** This node's id in `clusterStats()` (`mount()`'s `nodeId`, default `<hostname>-<pid>`). */
   readonly nodeId: string;
   /**
    * Every node's {@link stats}, asked through the adapter: each node that mounted this app on the

@@ -149,7 +149,13 @@ export type Handlers<C extends EventsMap, Schemas = Record<never, never>> = {
 
 // The `ack` of a received event: the event's declared ack parameters; none when the map declares
 // no ack for it. Method syntax, so a typed class stays assignable to the untyped base.
-type ReceivedAck<R> = [R] extends [never] ? { readonly ack?: undefined } : { ack?(...values: Extract<R, readonly unknown[]>): boolean };
+type ReceivedAck<R> = [R] extends [never] ? { readonly ack?: undefined } : AckOf<R>;
+
+/** The `ack` of a received event whose client asked for an acknowledgement. */
+export interface AckOf<R> {
+  /** Answers the client's acknowledgement callback once with `values`; false if it was answered already. */
+  ack?(...values: Extract<R, readonly unknown[]>): boolean;
+}
 
 /**
  * What `recv()` resolves with: an array of the event's name (as the client spelt it) and its
@@ -166,5 +172,5 @@ type ReceivedAck<R> = [R] extends [never] ? { readonly ack?: undefined } : { ack
  * ```
  */
 export type Received<C extends EventsMap = DefaultEventsMap> = string extends EventNames<C>
-  ? [event: string, ...args: unknown[]] & { ack?(...values: unknown[]): boolean }
+  ? [event: string, ...args: unknown[]] & AckOf<unknown[]>
   : { [E in EventNames<C>]: [event: E, ...args: CallArgs<C, E>] & ReceivedAck<AckArgs<C, E>> }[EventNames<C>];

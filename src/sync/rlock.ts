@@ -172,6 +172,7 @@ export class RLock {
     }
   }
 
+  /** `<RLock held by NAME count=N>` or `<RLock free>`, for logs and errors. */
   toString(): string {
     return this.holder === undefined ? "<RLock free>" : `<RLock held by ${ownerName(this.holder)} count=${this.depth}>`;
   }
