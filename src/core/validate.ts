@@ -85,3 +85,10 @@ export function checkCount(call: string, value: unknown): number | undefined {
 }
 
 export { fail as failArgument };
+
+/** The `blocking` option of an acquire: `undefined` (the default, true) or a boolean. */
+export function checkBlocking(call: string, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== "boolean") fail("type", call, "blocking", "a boolean or undefined", value);
+  return value;
+}

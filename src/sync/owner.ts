@@ -5,7 +5,8 @@
  * natural spelling (`lock.acquire({ signal: g })`) and costs nothing more.
  * @module
  */
-import { failArgument } from "../core/validate.js";
+import { checkSignal, type SignalLike } from "../core/cancel.js";
+import { checkBlocking, checkFunction, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
 import { Greenlet } from "../greenlet.js";
 import { LockOwnerError } from "../errors.js";
 import type { AcquireOptions } from "./semaphore.js";
@@ -48,4 +49,22 @@ export function notHeldBy(call: string, holder: object | undefined, caller: unkn
   const message =
     holder === undefined ? `${call}: ${who} released a lock that is not held` : `${call}: ${who} released a lock held by ${ownerName(holder)}`;
   return new LockOwnerError(message, holder, caller);
+}
+
+/** The checked arguments of an owned lock's `run(fn, options)`. */
+export interface OwnedRun {
+  timeout: number | undefined;
+  signal: SignalLike | undefined;
+  blocking: boolean;
+  owner: object;
+}
+
+/** Checks the arguments of an owned lock's `run(fn, options)`, naming `call` in every error. */
+export function checkOwnedRun(call: string, fn: unknown, options: OwnedAcquireOptions | undefined): OwnedRun {
+  checkFunction(call, "fn", fn);
+  checkOptions(call, options);
+  const timeout = checkTimeout(call, options?.timeout);
+  const signal = checkSignal(call, options?.signal);
+  const blocking = checkBlocking(call, options?.blocking);
+  return { timeout, signal, blocking, owner: ownerOf(call, options) };
 }

@@ -8,19 +8,13 @@
  * @module
  */
 import { abortReason, checkSignal, isAborted, type SignalLike } from "../core/cancel.js";
-import { checkFunction, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
+import { checkBlocking, checkOptions, checkTimeout } from "../core/validate.js";
 import { rejectIfAborted } from "../core/waiter.js";
 import { TimeoutError } from "../errors.js";
-import { notHeldBy, ownerName, ownerOf, type OwnedAcquireOptions } from "./owner.js";
+import { checkOwnedRun, notHeldBy, ownerName, ownerOf, type OwnedAcquireOptions } from "./owner.js";
 import { Lock } from "./semaphore.js";
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
-
-function checkBlocking(call: string, value: unknown): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== "boolean") failArgument("type", call, "blocking", "a boolean or undefined", value);
-  return value;
-}
 
 /**
  * A re-entrant lock: the owner that holds it may acquire it again without waiting, and must
@@ -138,12 +132,7 @@ export class RLock {
    */
   run<R>(fn: () => R | PromiseLike<R>, options?: OwnedAcquireOptions): Promise<Awaited<R>> {
     const call = "RLock.run()";
-    checkFunction(call, "fn", fn);
-    checkOptions(call, options);
-    const timeout = checkTimeout(call, options?.timeout);
-    const signal = checkSignal(call, options?.signal);
-    const blocking = checkBlocking(call, options?.blocking);
-    const owner = ownerOf(call, options);
+    const { timeout, signal, blocking, owner } = checkOwnedRun(call, fn, options);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
     return this.runHolding(call, fn, owner, options, blocking, timeout, signal);

@@ -11,13 +11,13 @@
  * @module
  */
 import { abortReason, checkSignal, isAborted, type SignalLike } from "../core/cancel.js";
-import { checkFunction, checkInteger, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
+import { checkBlocking, checkFunction, checkInteger, checkOptions, checkTimeout, failArgument } from "../core/validate.js";
 import { WaitList, Waiter, rejectIfAborted } from "../core/waiter.js";
 import { WatcherList, addWatcher, removeWatcher, type Waitable, type Watcher } from "../core/waitable.js";
 import { TimeoutError } from "../errors.js";
 import type { WaitOptions } from "../greenlet.js";
 import { WakeList } from "./wake-list.js";
-import { notHeldBy, ownerOf, type OwnedAcquireOptions } from "./owner.js";
+import { checkOwnedRun, notHeldBy, ownerOf, type OwnedAcquireOptions } from "./owner.js";
 
 /** Options of {@link Semaphore.acquire} and {@link Semaphore.run}. */
 export interface AcquireOptions extends WaitOptions {
@@ -27,13 +27,6 @@ export interface AcquireOptions extends WaitOptions {
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
 const FALSE: Promise<boolean> = Promise.resolve(false);
-
-/** The `blocking` option: `undefined` (the default, true) or a boolean. */
-function checkBlocking(call: string, value: unknown): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== "boolean") failArgument("type", call, "blocking", "a boolean or undefined", value);
-  return value;
-}
 
 function expireAcquire(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -443,12 +436,7 @@ export class Lock extends BoundedSemaphore {
   override run<R>(fn: () => R | PromiseLike<R>, options?: OwnedAcquireOptions): Promise<Awaited<R>> {
     if (!this.checkOwner) return super.run(fn, options);
     const call = "Lock.run()";
-    checkFunction(call, "fn", fn);
-    checkOptions(call, options);
-    const timeout = checkTimeout(call, options?.timeout);
-    const signal = checkSignal(call, options?.signal);
-    const blocking = checkBlocking(call, options?.blocking);
-    const owner = ownerOf(call, options);
+    const { timeout, signal, blocking, owner } = checkOwnedRun(call, fn, options);
     const aborted = rejectIfAborted(signal);
     if (aborted !== undefined) return aborted;
     return this.runHolding(call, fn, blocking, timeout, signal, owner);
