@@ -18,7 +18,10 @@ import { createRequire } from "node:module";
 import { reportError } from "./hub.js";
 import { DeadlockError } from "../errors.js";
 
-/** `"exit"` (the default): report and set `process.exitCode` to 1; `"report"`: report only; `"off"`. */
+/**
+ * `"exit"` (the default; `"report"` in a process running `node:test`): report and set
+ * `process.exitCode` to 1; `"report"`: report only; `"off"`.
+ */
 export type DeadlockMode = "exit" | "report" | "off";
 
 const MODES: readonly string[] = ["exit", "report", "off"];
@@ -49,13 +52,26 @@ function install(): void {
 function currentMode(): DeadlockMode {
   if (mode !== undefined) return mode;
   const env = process.env.GREENTHREAD_DEADLOCK;
-  return env !== undefined && MODES.includes(env) ? (env as DeadlockMode) : "exit";
+  if (env !== undefined && MODES.includes(env)) return env as DeadlockMode;
+  return underTestRunner() ? "report" : "exit";
+}
+
+/**
+ * Whether `node:test` runs in this process. A test file that ends with greenlets parked is most
+ * often a test that did not clean up, not a program that hangs: the report is written, and the
+ * exit code is left to the test runner, which would otherwise fail a file whose tests all passed.
+ * A program a test starts as a child process is not a test file, and gets the default.
+ */
+function underTestRunner(): boolean {
+  const loaded = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+  return Array.isArray(loaded) && loaded.some((name) => name.startsWith("NativeModule internal/test_runner/"));
 }
 
 /**
  * Chooses what happens when the process would exit with greenlets parked for ever: `"exit"` (the
  * default) reports each one and sets `process.exitCode` to 1 unless it is set already; `"report"`
- * reports and leaves the exit code alone; `"off"` does neither. The environment variable
+ * reports and leaves the exit code alone (the default in a process running `node:test`, whose
+ * runner owns the exit code); `"off"` does neither. The environment variable
  * `GREENTHREAD_DEADLOCK` (same values) sets the default. Returns the previous mode.
  * @throws TypeError when `value` is not one of the three modes.
  * @example

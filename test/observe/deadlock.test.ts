@@ -66,3 +66,18 @@ test("setDeadlockMode returns the previous mode and refuses anything but the thr
     message: 'setDeadlockMode(): expected mode to be "exit", "report" or "off", got "loud" (string)',
   });
 });
+
+test("under node:test a greenlet left parked is reported, and the runner keeps the exit code of the tests", () => {
+  // The fixture runs as a test file of its own (not inside this file's runner).
+  const env: Record<string, string | undefined> = { ...process.env, GREENTHREAD_DEADLOCK: "" };
+  delete env.NODE_TEST_CONTEXT;
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--test-reporter=tap", join("test", "fixtures", "observe", "leaves-parked.ts")], {
+    cwd: root,
+    encoding: "utf8",
+    env,
+    timeout: 60_000,
+  });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout + result.stderr, /left-behind is deadlocked: DeadlockError: left-behind is parked on Event\.wait/);
+  assert.ok(!(result.stdout + result.stderr).includes("exit code set to 1"));
+});
