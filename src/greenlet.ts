@@ -17,7 +17,7 @@ import { Waiter, rejectIfAborted } from "./core/waiter.js";
 import { PARKS, lastReject, lastResolve, leanPromise, type Reject, type Resolve } from "./core/park.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
 import { emitEnded, emitKilled, emitLinked, emitParked, emitResumed, emitSpawned, emitStarted, observing, ownerLabel } from "./core/instrument.js";
-import { labelOf, noteRunning, registerStuckKind, visitStuck, type StuckFinder, type StuckGreenlet } from "./core/stuck.js";
+import { holdNamed, labelOf, noteRunning, registerStuckKind, releaseNamed, visitStuck, type StuckFinder, type StuckGreenlet } from "./core/stuck.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
 import { Family, PARENT_ENDED } from "./family.js";
 
@@ -263,6 +263,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       throw new TypeError(`Greenlet.name: expected a string, got ${describe(value)}`);
     }
     this.more.name = value;
+    if (this._state !== DEAD) holdNamed(this);
   }
 
   /** True from `start()`/`startLater()` until the greenlet ends. */
@@ -459,7 +460,10 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       if (Array.isArray(watchers)) for (let i = 0; i < watchers.length; i++) watchers[i]!.notify(this);
       else watchers.notify(this);
     }
-    if (this.extra !== undefined && this.extra.links !== null) this.scheduleLinks();
+    if (this.extra !== undefined) {
+      if (this.extra.links !== null) this.scheduleLinks();
+      if (this.extra.name !== undefined) releaseNamed(this);
+    }
     if (failed && (this.flags & OBSERVED) === 0) checkAtEndOfTurn(this);
     if (observing) emitEnded(this);
   }

@@ -17,7 +17,7 @@
  * @module
  */
 import type { Waiter } from "./waiter.js";
-import { labelId } from "./stuck.js";
+import { labelId, registerWaitList, visitPending } from "./stuck.js";
 
 /** What a ParkList holds: a Waiter, a greenlet parked lean, a batch of plain waits. */
 export interface ParkEntry {
@@ -105,6 +105,20 @@ export class ParkList {
   get labelId(): number {
     return this.id === 0 ? (this.id = labelId(this.label)) : this.id;
   }
+  /**
+   * @internal The deadlock report: each live entry that no greenlet was given to (a plain wait's
+   * batch, a Waiter without a greenlet as signal); a greenlet's own waits are found from it.
+   */
+  [visitPending](found: (label: string) => void): void {
+    const visit = (entry: ParkEntry): void => {
+      if (!entry._parkedIn(this)) return;
+      if ((entry as Partial<Record<typeof PARKS, true>>)[PARKS] === true || (entry as { parker?: unknown }).parker !== undefined) return;
+      found(this.label);
+    };
+    if (this.first !== null) visit(this.first);
+    for (let i = this.head; i < this.tail; i++) visit(this.entries[i]!);
+  }
+
 
 
 
@@ -245,3 +259,4 @@ export class ParkList {
     this.sweepAt = Math.max(SWEEP_AT, 2 * live.length);
   }
 }
+registerWaitList(ParkList.prototype);

@@ -39,6 +39,26 @@ export function noteRunning(delta: 1 | -1): void {
   if (!installed) install();
 }
 
+/**
+ * Greenlets given a name, from then until they end. A stuck greenlet that nothing references any
+ * more is garbage by the time of the report; a named one is held here, so that the report can
+ * name it and say where it is parked. Naming is the rare path (it allocates the greenlet's extra
+ * record anyway), so the cost stays off spawn + join; the price is that a named greenlet stuck for
+ * ever stays in memory rather than being collected, which a stuck greenlet's unrun `finally`
+ * blocks make a leak either way.
+ */
+const named = new Set<object>();
+
+/** @internal A live greenlet was named. */
+export function holdNamed(g: object): void {
+  named.add(g);
+}
+
+/** @internal A named greenlet ended. */
+export function releaseNamed(g: object): void {
+  named.delete(g);
+}
+
 /** @internal How many greenlets run (for tests of the count). */
 export function runningCount(): number {
   return running;
@@ -151,6 +171,32 @@ export function registerStuckKind(prototype: StuckVisitable): void {
   greenletPrototype = prototype;
 }
 
+/** A wait list that can say which of its waits no greenlet was given to (`await lock.acquire()`). */
+export const visitPending: unique symbol = Symbol("greenthread.visitPending");
+export interface PendingVisitable {
+  [visitPending](found: (label: string) => void): void;
+}
+
+const listPrototypes: PendingVisitable[] = [];
+
+/** @internal Registers a wait list's prototype, visited only when no greenlet's own wait proves a deadlock. */
+export function registerWaitList(prototype: PendingVisitable): void {
+  listPrototypes.push(prototype);
+}
+
+/** The library waits pending with no greenlet given as their signal, by label. */
+function pendingPlainWaits(): string[] {
+  const labels: string[] = [];
+  for (const list of liveInstances(listPrototypes)) (list as PendingVisitable)[visitPending]((label) => labels.push(label));
+  return labels;
+}
+
+function summarise(labels: string[]): string {
+  const counts = new Map<string, number>();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return [...counts].map(([label, n]) => (n === 1 ? label : `${label} ×${n}`)).join(", ");
+}
+
 /** What run-info knows beyond the walk: how long, where spawned, the owner, the parent. */
 export type StuckEnricher = (g: StuckGreenlet) => { parkedForMs?: number; spawnedAt?: string; owner?: string; parkedOn?: string; parent?: string } | undefined;
 let enricher: StuckEnricher | null = null;
@@ -173,10 +219,20 @@ function onBeforeExit(): void {
   }
   const named = [...found.running.values()].sort((a, b) => a.id - b.id);
   const fresh = named.filter((g) => !reported.has(g));
-  // Only a library wait proves the deadlock: a greenlet awaiting a promise the library does not
-  // know of may be woken by code outside its view, and is reported only beside a proven one.
-  const proven = fresh.filter((g) => (enricher?.(g)?.parkedOn ?? found.facts.get(g)?.parkedOn) !== undefined);
-  if (proven.length === 0) return;
+  const unnamed = running - named.length;
+  if (fresh.length === 0 && unnamed <= reportedUnnamed) return;
+  // Every greenlet still running now can never end: nothing is left to settle what it awaits.
+  // Where none is tied to a library wait, the waits no greenlet was given to (`await
+  // lock.acquire()`) say what they are stuck on, though not whose they are.
+  const tied = fresh.some((g) => (enricher?.(g)?.parkedOn ?? found.facts.get(g)?.parkedOn) !== undefined);
+  let plain = "";
+  if (!tied) {
+    try {
+      plain = summarise(pendingPlainWaits());
+    } catch (error) {
+      reportError(error, { kind: "deadlock" });
+    }
+  }
   const hint = chosen === "exit" ? ' (exit code set to 1; setDeadlockMode("report") or GREENTHREAD_DEADLOCK=report keeps it)' : "";
   for (const g of fresh) {
     reported.add(g);
@@ -187,18 +243,21 @@ function onBeforeExit(): void {
     const where =
       parkedOn !== undefined
         ? `is parked on ${parkedOn}${more?.parkedForMs !== undefined ? ` for ${formatMs(more.parkedForMs)}` : ""}, and nothing is left that could wake it`
-        : "is still running outside the library's waits (a promise of its own, or a wait not given the greenlet as its signal)";
+        : plain !== ""
+          ? `is still running, in no wait given the greenlet as its signal, while library waits without a signal can never end (${plain})`
+          : "is still running, awaiting something outside the library's waits (a promise of its own, or a wait not given the greenlet as its signal), and nothing is left that could settle it";
     const by = [owner === undefined ? "" : `owned by ${owner}`, more?.parent === undefined ? "" : `child of ${more.parent}`].filter((s) => s !== "").join(", ");
     const message = `${g.name}${by === "" ? "" : ` (${by})`} ${where}: the event loop ran out of work with it still alive${hint}`;
     const error = new DeadlockError(message, { id: g.id, name: g.name }, parkedOn, owner, more?.parkedForMs);
     error.stack = `${error.name}: ${message}${more?.spawnedAt === undefined ? "" : `\n  spawned at:\n${more.spawnedAt}`}`;
     reportError(error, { kind: "deadlock", greenlet: g });
   }
-  const unnamed = running - named.length;
   if (unnamed > reportedUnnamed) {
     const n = unnamed - reportedUnnamed;
     reportedUnnamed = unnamed;
-    const message = `${n} more ${n === 1 ? "greenlet" : "greenlets"} never ended and nothing references ${n === 1 ? "it" : "them"} any more, so ${n === 1 ? "it" : "they"} cannot be named here: enableRunInfo() from greenthread/observe names ${n === 1 ? "it" : "them"}`;
+    const waits = plain === "" ? "" : `, while library waits without a signal can never end (${plain})`;
+    const them = n === 1 ? "it" : "them";
+    const message = `${n} ${named.length === 0 ? "" : "more "}${n === 1 ? "greenlet is" : "greenlets are"} still running with nothing left that could wake ${them}${waits}, and nothing references ${them} any more, so ${n === 1 ? "it" : "they"} cannot be named here: enableRunInfo() from greenthread/observe names ${them}${hint}`;
     const error = new DeadlockError(message, { id: 0, name: "greenthread" }, undefined, undefined, undefined);
     error.stack = `${error.name}: ${message}`;
     reportError(error, { kind: "deadlock" });

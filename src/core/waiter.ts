@@ -16,6 +16,7 @@ import { abortReason, isAborted, subscribe, unsubscribe, type AbortTarget, type 
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./waitable.js";
 import { PARKS, type ParkEntry, type ParkList } from "./park.js";
 import { observing } from "./instrument.js";
+import { registerWaitList, visitPending } from "./stuck.js";
 
 /** A greenlet as a Waiter sees it: a signal that parks, and is told where. */
 interface Parker {
@@ -227,6 +228,11 @@ export class WaitList {
   *[Symbol.iterator](): IterableIterator<Waiter<any>> {
     for (let w = this.head; w !== null; w = w.next) yield w;
   }
+
+  /** @internal The deadlock report: each wait here that no greenlet was given to. */
+  [visitPending](found: (label: string) => void): void {
+    for (let w = this.head; w !== null; w = w.next) if (w.parker === undefined) found(this.label);
+  }
 }
 
 
@@ -235,3 +241,4 @@ export function rejectIfAborted(signal: SignalLike | undefined): Promise<never> 
   if (signal !== undefined && isAborted(signal)) return Promise.reject(abortReason(signal));
   return undefined;
 }
+registerWaitList(WaitList.prototype);

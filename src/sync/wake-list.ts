@@ -26,6 +26,7 @@ import type { SignalLike } from "../core/cancel.js";
 import { ParkList, type ParkEntry } from "../core/park.js";
 import { Waiter, type ExpireHandler } from "../core/waiter.js";
 import type { Greenlet } from "../greenlet.js";
+import { registerWaitList, visitPending } from "../core/stuck.js";
 
 class Batch<T> implements ParkEntry {
   readonly promise: Promise<T>;
@@ -103,6 +104,11 @@ export class WakeList<T> {
     return g._park<T>(this.list.labelId);
   }
 
+  /** @internal The deadlock report: the plain waits sharing the head batch (the list reports the rest). */
+  [visitPending](found: (label: string) => void): void {
+    if (this.head !== null) found(this.list.label);
+  }
+
   /** True when no wait of any kind is parked here. */
   get idle(): boolean {
     return this.head === null && !this.list.hasLive();
@@ -147,3 +153,4 @@ export class WakeList<T> {
     }
   }
 }
+registerWaitList(WakeList.prototype);
