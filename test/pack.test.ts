@@ -201,7 +201,9 @@ test("in a fresh app with socket.io and without piscina, every entry point loads
       'import { sleep, spawn } from "greenthread";',
       'import { monitorBlocking } from "greenthread/observe";',
       "const stop = monitorBlocking({ thresholdMs: 20, watchdogMs: 100, onBlocked: (r) => r.durationMs >= 200 && console.log(`blocked by ${r.greenlet?.name}`) });",
-      "const g = spawn(async (g) => { await sleep(10, { signal: g }); const end = performance.now() + 400; while (performance.now() < end); });",
+      // The watchdog's thread starts on its own; on a loaded machine that takes a while, so the
+      // block starts late and lasts long enough for a thread that started late to see it.
+      "const g = spawn(async (g) => { await sleep(300, { signal: g }); const end = performance.now() + 1500; while (performance.now() < end); });",
       'g.name = "hog";',
       "await g.join();",
       "await sleep(100);",
