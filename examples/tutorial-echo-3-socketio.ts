@@ -70,7 +70,7 @@ for (const path of ["/handlers", "/loop"]) {
   const ann = await client(path);
   console.log(`${path} ann heard:`, await ann.emitWithAck("echo", "hello"), "|", await ann.emitWithAck("echo", "anyone?"));
   console.log(`${path} ann heard:`, await ann.emitWithAck("slow"));
-  const answer = ann.timeout(200).emitWithAck("echo", "still there?"); // while the job runs
+  const answer = ann.timeout(500).emitWithAck("echo", "still there?"); // while the job runs
   console.log(`${path} ann heard:`, await answer.catch((error: Error) => `nothing (${error.message})`));
   ann.disconnect(); // the session ends: it reaps the job, wherever it was parked
   while (app.stats(path).sessions > 0) await sleep(10);
