@@ -364,6 +364,23 @@ const expected: Record<string, string> = {
   ),
 
   // The Rosetta page's greenthread column (docs/rosetta.md).
+  "rosetta/effection.ts": lines(
+    "spawn: <html>/home</html>",
+    "join: gave up waiting, then halted it",
+    "kill: the task's finally ran",
+    "Timeout: gave up: timed out after 50 ms",
+    "Event: the waiter saw the flag",
+    "Queue: did a",
+    "Queue: did b",
+    "Queue: did c",
+    "imapUnordered: small.png",
+    "imapUnordered: mid.png",
+    "imapUnordered: big.png",
+    "Group: the scope's end halted the one still running",
+    "link: the scope failed with its child: 404",
+    "local: req-1 handled",
+    "subprocess: stdout \"hello from the child\\n\"",
+  ),
   "rosetta/greenlets.ts": lines(
     " 100 ms  spawn: <html>/home</html>",
     "1100 ms  join: done false, dead false",
