@@ -295,6 +295,144 @@ const expected: Record<string, string> = {
     "1250 ms  indexed /blog",
   ),
 
+  // Tutorial, chapter 8 (docs/tutorial/08-sockets-to-socketio.md).
+  "tutorial-echo-1-net.ts": lines(
+    "server: client 1 connected",
+    "ann heard: echo: hello | echo: anyone?",
+    "server: client 2 connected",
+    "bob heard: echo: hi",
+    "server: client 2 closed its end",
+    "server: client 3 connected",
+    "cat heard: working on it",
+    "server: client 3's greenlet killed (connection closed)",
+    "still connected: 1",
+    "server: client 1's greenlet killed (server shutting down)",
+    "after the shutdown: 0",
+  ),
+  "tutorial-echo-2-ws.ts": lines(
+    "server: client 1 connected",
+    "ann heard: echo: hello | echo: anyone?",
+    "server: client 2 connected",
+    "bob heard: echo: hi",
+    "server: client 2's greenlet killed (connection closed, code 1000)",
+    "server: client 3 connected",
+    "cat heard: working on it",
+    "server: client 3's greenlet killed (connection closed, code 1006)",
+    "still connected: 1",
+    "server: client 1's greenlet killed (server shutting down)",
+    "after the shutdown: 0",
+  ),
+  "tutorial-echo-3-socketio.ts": lines(
+    "/handlers ann heard: echo: hello | echo: anyone?",
+    "/handlers ann heard: working on it",
+    "/handlers ann heard: echo: still there?",
+    "server: /handlers, the slow job reaped (client namespace disconnect)",
+    "/handlers after ann left: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+    "/loop ann heard: echo: hello | echo: anyone?",
+    "/loop ann heard: working on it",
+    "/loop ann heard: nothing (operation has timed out)",
+    "server: /loop, the slow job reaped (client namespace disconnect)",
+    "/loop after ann left: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+    "/loop bob heard: echo: hi",
+    "after the shutdown: { sessions: 0, greenlets: 0, reaped: 3, stragglers: 0 }",
+  ),
+
+  // Tutorial, chapter 9 (docs/tutorial/09-past-one-process.md).
+  "tutorial-cluster-1-rooms.ts": lines(
+    "ann joined on node-a; in the room: [ 'ann@node-a' ]",
+    "bob joined on node-b; in the room: [ 'ann@node-a', 'bob@node-b' ]",
+    "cat joined on node-b; in the room: [ 'ann@node-a', 'bob@node-b', 'cat@node-b' ]",
+    "bob heard: [ 'ann@node-a: hello from node-a' ]",
+    "cat heard: [ 'ann@node-a: hello from node-a' ]",
+    "ann heard: [ 'cat@node-b: hi ann' ]",
+    "the cluster, asked on node-a: { self: 'node-a', nodes: [ 'node-a', 'node-b' ], totals: { sessions: 3, greenlets: 3, reaped: 0, stragglers: 0, adapterErrors: 0 }, missing: [] }",
+    "node-a closed: sessions 0, reaped in all 1",
+    "node-b closed: sessions 0, reaped in all 2",
+  ),
+  "tutorial-cluster-2-node-dies.ts": lines(
+    "online: [ 'ann', 'bob', 'cat' ]",
+    "subscribers of news:general: 1",
+    "the cluster: { self: 'node-a', nodes: [ 'node-a', 'node-b' ], totals: { sessions: 4, greenlets: 4, reaped: 0, stragglers: 0, adapterErrors: 0 }, missing: [] }",
+    "node-b is gone; bob's client saw: transport close",
+    "subscribers of news:general: 0",
+    "online: [ 'ann', 'bob', 'cat' ]",
+    "the cluster: { self: 'node-a', nodes: [ 'node-a' ], totals: { sessions: 1, greenlets: 1, reaped: 0, stragglers: 0, adapterErrors: 0 }, missing: [] }",
+    "in the room: [ 'ann@node-a' ]",
+    "bob is back, on node-a; in the room: [ 'ann@node-a', 'bob@node-a' ]",
+    "node-a closed: sessions 0, reaped in all 2",
+    "online: [ 'cat' ]",
+  ),
+
+  // The Rosetta page's greenthread column (docs/rosetta.md).
+  "rosetta/effection.ts": lines(
+    "spawn: <html>/home</html>",
+    "join: gave up waiting, then halted it",
+    "kill: the task's finally ran",
+    "Timeout: gave up: timed out after 50 ms",
+    "Event: the waiter saw the flag",
+    "Queue: did a",
+    "Queue: did b",
+    "Queue: did c",
+    "imapUnordered: small.png",
+    "imapUnordered: mid.png",
+    "imapUnordered: big.png",
+    "Group: the scope's end halted the one still running",
+    "link: the scope failed with its child: 404",
+    "local: req-1 handled",
+    "subprocess: stdout \"hello from the child\\n\"",
+  ),
+  "rosetta/greenlets.ts": lines(
+    " 100 ms  spawn: <html>/home</html>",
+    "1100 ms  join: done false, dead false",
+    "1100 ms  kill: the greenlet's finally ran",
+    "1100 ms  kill: dead true, successful true, value a GreenletExit true",
+    "1600 ms  Timeout: gave up: timed out after 500 ms",
+    "1600 ms  link: bad failed: 404",
+    "1700 ms  link: ok gave <html>/ok</html>",
+    "1710 ms  local: handler-a req-1 handled",
+    "1710 ms  local: handler-b req-2 handled",
+    "1710 ms  local: outside any greenlet, undefined undefined",
+  ),
+  "rosetta/waiting.ts": lines(
+    " 100 ms  Event: the waiter saw the flag",
+    " 200 ms  Queue: did a",
+    " 300 ms  Queue: did b",
+    " 400 ms  Queue: did c",
+    " 500 ms  imapUnordered: small.png",
+    " 650 ms  imapUnordered: mid.png",
+    " 700 ms  imapUnordered: big.png",
+    "1200 ms  Group: all done false, still running 1",
+    "1200 ms  Group: after the kill 0",
+  ),
+  "rosetta/subprocess.ts": lines(
+    "subprocess: exit 0, stdout \"hello from the child\\n\"",
+    "subprocess: done after 200 ms false; after the kill: dead true, ended by SIGTERM",
+  ),
+  "rosetta/promise.ts": lines(
+    "spawn: <html>/home</html>",
+    "join: done false",
+    "kill: the job's finally ran",
+    "Timeout: gave up: TimeoutError: The operation was aborted due to timeout",
+    "Event: the waiter saw the flag",
+    "Queue: did a",
+    "Queue: did b",
+    "Queue: did c",
+    "imapUnordered: small.png",
+    "imapUnordered: mid.png",
+    "imapUnordered: big.png",
+    "Group: 1 aborted",
+    "link: bad failed: 404",
+    "link: ok gave <html>/ok</html>",
+    "local: req-1 handled",
+    "local: outside, undefined",
+    "subprocess: stdout \"hello from the child\\n\"",
+  ),
+  "rosetta/socketio.ts": lines(
+    "socket.io: echo: hi",
+    "socket.io: session ended (client namespace disconnect)",
+    "socket.io: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
+  ),
+
   // The reference pages' samples (docs/reference).
   "reference/core-children.ts": lines(
     "100 ms: server returns; worker dead: false",
@@ -669,7 +807,12 @@ const expected: Record<string, string> = {
 const expectedStderr: Record<string, string> = {};
 
 /** Examples that start a real redis-server: skipped where it is missing (never under CI=true). */
-const needsRedis = new Set(["reference/socketio-nodes.ts", "reference/socketio-subscriber.ts"]);
+const needsRedis = new Set([
+  "reference/socketio-nodes.ts",
+  "reference/socketio-subscriber.ts",
+  "tutorial-cluster-1-rooms.ts",
+  "tutorial-cluster-2-node-dies.ts",
+]);
 const redis = redisSkip();
 
 describe("examples", { concurrency: 2 }, () => {
@@ -703,6 +846,7 @@ const strictDocs = (): string[] => [
     .filter((f) => /^0[1-5]-.*\.md$/.test(f))
     .map((f) => join("docs", "tutorial", f)),
   ...["core", "sync", "queue", "pool", "socketio", "process", "observe"].map((page) => join("docs", "reference", `${page}.md`)),
+  ...["tutorial/08-sockets-to-socketio.md", "tutorial/09-past-one-process.md", "rosetta.md"].map((page) => join("docs", page)),
 ];
 
 // A markdown link to an example, the rest of its line, optionally one more line of text, a blank
@@ -751,4 +895,23 @@ test("every output shown in tutorial chapters 2-5 is what the example linked bef
     }
   }
   assert.ok(checked >= 15, `expected to check the outputs of chapters 2-4, checked ${checked}`);
+});
+
+test("every output shown in tutorial chapters 8 and 9 and on the Rosetta page is what the example linked before it prints", () => {
+  const pages = [join("tutorial", "08-sockets-to-socketio.md"), join("tutorial", "09-past-one-process.md"), "rosetta.md"];
+  let checked = 0;
+  for (const page of pages) {
+    const text = readFileSync(join(root, "docs", page), "utf8");
+    let example: string | undefined;
+    for (const match of text.matchAll(/\]\((?:\.\.\/)*examples\/([\w/-]+\.ts)\)|^```text\n([\s\S]*?)^```$/gm)) {
+      if (match[1] !== undefined) {
+        example = match[1];
+        continue;
+      }
+      assert.ok(example !== undefined && example in expected, `${page}: an output block that follows no example with a checked output`);
+      assert.equal(match[2], expected[example], `${page}: the output shown for examples/${example} is not what it prints`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 9, `expected to check the outputs of chapters 8 and 9 and the Rosetta page, checked ${checked}`);
 });
