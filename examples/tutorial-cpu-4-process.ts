@@ -1,10 +1,11 @@
 // Tutorial, chapter 6: the report's work in a child process instead, on the virtual clock. The
 // child is a greenlet: the report waits for it, and leaving the block, however, ends it.
+import { fileURLToPath } from "node:url";
 import { getClock, sleep, spawn } from "greenthread";
 import { spawnProcess } from "greenthread/process";
 import { installVirtualClock } from "greenthread/testing";
 
-const primes = new URL("./tutorial-cpu-primes.mjs", import.meta.url).pathname;
+const primes = fileURLToPath(new URL("./tutorial-cpu-primes.mjs", import.meta.url));
 const clock = installVirtualClock({ autojump: true });
 
 const beats: number[] = [];
