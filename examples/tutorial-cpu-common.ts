@@ -17,17 +17,17 @@ class CpuClock implements Clock {
     return this.virtual.setTimer(callback, this.now() + ms - this.virtual.now(), arg);
   }
 
+  /** `ms` of synchronous work: the clock moves on, and nothing else runs meanwhile. */
+  burn(ms: number): void {
+    this.busyUntil = this.now() + ms;
+  }
+
   clearTimer(handle: unknown): void {
     this.virtual.clearTimer(handle);
   }
 
   yieldTurn(callback: () => void): void {
     this.virtual.yieldTurn(callback);
-  }
-
-  /** `ms` of synchronous work: the clock moves on, and nothing else runs meanwhile. */
-  burn(ms: number): void {
-    this.busyUntil = this.now() + ms;
   }
 }
 
