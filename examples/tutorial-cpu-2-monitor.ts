@@ -21,6 +21,6 @@ await heartbeat.join();
 await sleep(100); // the monitor's next tick
 stop();
 
-for (const { greenlet, durationMs } of reports) {
-  console.log(`the loop was blocked by ${greenlet?.name}: at least 100 ms: ${durationMs >= 100}`);
-}
+// The longest block: on a busy machine, the scheduler may have held the process up once or twice too.
+const { greenlet, durationMs } = reports.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
+console.log(`the loop was blocked by ${greenlet?.name}: at least 100 ms: ${durationMs >= 100}`);

@@ -1,13 +1,11 @@
 // Tutorial, chapter 6: the report's work moved to a worker thread, traced on the virtual clock.
 // The heartbeat keeps its 10 ms while the thread computes; the report greenlet is parked meanwhile.
 import { getClock, sleep, spawn } from "greenthread";
-import { monitorBlocking, trace, type BlockedReport } from "greenthread/observe";
+import { trace } from "greenthread/observe";
 import { installVirtualClock } from "greenthread/testing";
 import { ThreadPool } from "greenthread/threadpool";
 import { show } from "./tutorial-timeline.js";
 
-const reports: BlockedReport[] = [];
-const stop = monitorBlocking({ thresholdMs: 100, onBlocked: (report) => reports.push(report) });
 const threads = new ThreadPool({ filename: new URL("./tutorial-cpu-primes.mjs", import.meta.url), maxThreads: 1 });
 const clock = installVirtualClock({ autojump: true });
 
@@ -33,5 +31,4 @@ await threads.close();
 await show(t, "threadpool.svg", "time");
 const gaps = beats.map((at, i) => at - (beats[i - 1] ?? 0));
 console.log(`heartbeats at ${beats.join(", ")} ms: the longest gap ${Math.max(...gaps)} ms`);
-console.log(`primes below 2,000,000: ${t.value}; the monitor's reports: ${reports.length}`);
-stop();
+console.log(`primes below 2,000,000: ${t.value}`);
