@@ -19,7 +19,7 @@ const t = await trace(async () => {
       return await answer.get({ signal: g, timeout: 30 });
     } catch (error) {
       if (!(error instanceof TimeoutError)) throw error;
-      await slow.kill({ signal: g }); // nobody will read the answer: stop the work too
+      await slow.kill(); // nobody will read the answer: stop the work too
       return "no answer";
     }
   });
