@@ -5,6 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderText, renderTimelineSvg, type Trace } from "greenthread/observe";
 
+/** Prints `t` as a log of task switches, and draws it as `file` in $GREENTHREAD_TIMELINE_DIR when that is set. */
 export async function show(t: Trace, file: string, x: "step" | "time" = "step"): Promise<void> {
   process.stdout.write(renderText(t));
   const dir = process.env["GREENTHREAD_TIMELINE_DIR"];
