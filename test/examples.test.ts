@@ -3,7 +3,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { redisSkip } from "./redis-server.js";
@@ -433,6 +434,171 @@ const expected: Record<string, string> = {
     "socket.io: { sessions: 0, greenlets: 0, reaped: 1, stragglers: 0 }",
   ),
 
+  // Tutorial, chapter 6 (docs/tutorial/06-cpu-bound.md).
+  "tutorial-cpu-1-blocked.ts": lines(
+    "  0 ms  heartbeat spawned",
+    "  0 ms    report spawned",
+    "  0 ms  heartbeat starts",
+    "  0 ms  heartbeat parks on sleep(10)",
+    "  0 ms    report starts",
+    "  0 ms    report parks on sleep(25)",
+    " 10 ms  heartbeat wakes up",
+    " 10 ms  heartbeat parks on sleep(10)",
+    " 20 ms  heartbeat wakes up",
+    " 20 ms  heartbeat parks on sleep(10)",
+    " 25 ms    report wakes up",
+    " 75 ms    report ends: value",
+    " 75 ms  heartbeat wakes up",
+    " 75 ms  heartbeat parks on sleep(10)",
+    " 85 ms  heartbeat wakes up",
+    " 85 ms  heartbeat parks on sleep(10)",
+    " 95 ms  heartbeat wakes up",
+    " 95 ms  heartbeat parks on sleep(10)",
+    "105 ms  heartbeat wakes up",
+    "105 ms  heartbeat parks on sleep(10)",
+    "115 ms  heartbeat wakes up",
+    "115 ms  heartbeat parks on sleep(10)",
+    "125 ms  heartbeat wakes up",
+    "125 ms  heartbeat ends: value",
+    "heartbeats at 10, 20, 75, 85, 95, 105, 115, 125 ms: the longest gap 55 ms",
+  ),
+  "tutorial-cpu-2-monitor.ts": lines(
+    "primes below 2,000,000: 148933",
+    "the loop was blocked by report: at least 100 ms: true",
+  ),
+  "tutorial-cpu-3-threadpool.ts": lines(
+    " 0 ms  heartbeat spawned",
+    " 0 ms    report spawned",
+    " 0 ms  heartbeat starts",
+    " 0 ms  heartbeat parks on sleep(10)",
+    " 0 ms    report starts",
+    " 0 ms    report parks on sleep(25)",
+    "10 ms  heartbeat wakes up",
+    "10 ms  heartbeat parks on sleep(10)",
+    "20 ms  heartbeat wakes up",
+    "20 ms  heartbeat parks on sleep(10)",
+    "25 ms    report wakes up",
+    "25 ms      Greenlet-3 joins Group",
+    "25 ms      Greenlet-3 spawned",
+    "25 ms    report parks on ThreadPool.apply(Greenlet-3)",
+    "25 ms      Greenlet-3 starts",
+    "30 ms  heartbeat wakes up",
+    "30 ms  heartbeat parks on sleep(10)",
+    "40 ms  heartbeat wakes up",
+    "40 ms  heartbeat parks on sleep(10)",
+    "50 ms  heartbeat wakes up",
+    "50 ms  heartbeat parks on sleep(10)",
+    "60 ms  heartbeat wakes up",
+    "60 ms  heartbeat parks on sleep(10)",
+    "70 ms  heartbeat wakes up",
+    "70 ms  heartbeat parks on sleep(10)",
+    "80 ms  heartbeat wakes up",
+    "80 ms  heartbeat ends: value",
+    "80 ms    report wakes up",
+    "80 ms      Greenlet-3 ends: value",
+    "80 ms    report ends: value",
+    "heartbeats at 10, 20, 30, 40, 50, 60, 70, 80 ms: the longest gap 10 ms",
+    "primes below 2,000,000: 148933",
+  ),
+  "tutorial-cpu-4-process.ts": lines(
+    "heartbeats at 10, 20, 30, 40, 50, 60, 70, 80 ms: the longest gap 10 ms",
+    "primes below 2,000,000: 148933",
+  ),
+
+  // Tutorial, chapter 7 (docs/tutorial/07-task-switching.md).
+  "tutorial-tasks-1-join.ts": lines(
+    " 0 ms  page spawned",
+    " 0 ms  page starts",
+    " 0 ms    user spawned",
+    " 0 ms      orders spawned",
+    " 0 ms  page parks on join(orders)",
+    " 0 ms    user starts",
+    " 0 ms    user parks on sleep(20)",
+    " 0 ms      orders starts",
+    " 0 ms      orders parks on sleep(10)",
+    "10 ms      orders wakes up",
+    "10 ms  page wakes up",
+    "10 ms      orders ends: value",
+    "10 ms  page parks on join(user)",
+    "20 ms    user wakes up",
+    "20 ms  page wakes up",
+    "20 ms    user ends: value",
+    "20 ms  page ends: value",
+    "ada has 3 orders",
+  ),
+  "tutorial-tasks-2-queue.ts": lines(
+    " 0 ms  producer spawned",
+    " 0 ms    c1 spawned",
+    " 0 ms      c2 spawned",
+    " 0 ms  producer starts",
+    " 0 ms  producer parks on sleep(10)",
+    " 0 ms    c1 starts",
+    " 0 ms    c1 parks on Queue.get",
+    " 0 ms      c2 starts",
+    " 0 ms      c2 parks on Queue.get",
+    "10 ms  producer wakes up",
+    "10 ms    c1 wakes up",
+    "10 ms    c1 parks on sleep(15)",
+    "10 ms  producer parks on sleep(10)",
+    "20 ms  producer wakes up",
+    "20 ms      c2 wakes up",
+    "20 ms      c2 parks on sleep(15)",
+    "20 ms  producer parks on sleep(10)",
+    "25 ms    c1 wakes up",
+    "25 ms    c1 parks on Queue.get",
+    "30 ms  producer wakes up",
+    "30 ms    c1 wakes up",
+    "30 ms    c1 parks on sleep(15)",
+    "30 ms  producer ends: value",
+    "35 ms      c2 wakes up",
+    "35 ms      c2 ends: value",
+    "45 ms    c1 wakes up",
+    "45 ms    c1 ends: value",
+  ),
+  "tutorial-tasks-3-kill.ts": lines(
+    " 0 ms  poller spawned",
+    " 0 ms    deaf spawned",
+    " 0 ms      listening spawned",
+    " 0 ms        boss spawned",
+    " 0 ms  poller starts",
+    " 0 ms    deaf starts",
+    " 0 ms    deaf parks on sleep(10)",
+    " 0 ms      listening starts",
+    " 0 ms      listening parks on sleep(10)",
+    " 0 ms        boss starts",
+    " 0 ms        boss parks on sleep(20)",
+    "10 ms  poller parks on sleep(30)",
+    "10 ms    deaf wakes up",
+    "10 ms      listening wakes up",
+    "20 ms        boss wakes up",
+    "20 ms  poller killed with GreenletExit",
+    "20 ms  poller wakes up",
+    "20 ms    deaf killed with GreenletExit",
+    "20 ms      listening killed with GreenletExit",
+    "20 ms  poller ends: killed",
+    "20 ms      listening ends: killed",
+    "40 ms    deaf ends: killed",
+    "40 ms        boss ends: value",
+    "poller: dead 0 ms after the kill",
+    "listening: dead 0 ms after the kill",
+    "deaf: dead 20 ms after the kill",
+  ),
+  "tutorial-tasks-4-timeout.ts": lines(
+    " 0 ms  slow spawned",
+    " 0 ms    caller spawned",
+    " 0 ms  slow starts",
+    " 0 ms  slow parks on sleep(20)",
+    " 0 ms    caller starts",
+    " 0 ms    caller parks on AsyncResult.get",
+    "20 ms  slow wakes up",
+    "20 ms  slow parks on sleep(30)",
+    "30 ms    caller wakes up",
+    "30 ms  slow killed with GreenletExit",
+    "30 ms  slow wakes up",
+    "30 ms  slow ends: killed",
+    "30 ms    caller ends: value",
+    "caller got: no answer",
+  ),
   // The reference pages' samples (docs/reference).
   "reference/core-children.ts": lines(
     "100 ms: server returns; worker dead: false",
@@ -806,6 +972,20 @@ const expected: Record<string, string> = {
 /** Examples that print to stderr on purpose, with what they print there. Every other one must not. */
 const expectedStderr: Record<string, string> = {};
 
+/**
+ * The swim-lane timelines committed next to tutorial chapters (docs/tutorial/<chapter>/*.svg), by
+ * the example that draws them: run with GREENTHREAD_TIMELINE_DIR set, it writes each one there,
+ * and the files must be the committed ones byte for byte.
+ */
+const timelines: Record<string, string[]> = {
+  "tutorial-cpu-1-blocked.ts": ["docs/tutorial/06-cpu-bound/blocked.svg"],
+  "tutorial-cpu-3-threadpool.ts": ["docs/tutorial/06-cpu-bound/threadpool.svg"],
+  "tutorial-tasks-1-join.ts": ["docs/tutorial/07-task-switching/join.svg"],
+  "tutorial-tasks-2-queue.ts": ["docs/tutorial/07-task-switching/queue.svg"],
+  "tutorial-tasks-3-kill.ts": ["docs/tutorial/07-task-switching/kill.svg"],
+  "tutorial-tasks-4-timeout.ts": ["docs/tutorial/07-task-switching/timeout.svg"],
+};
+
 /** Examples that start a real redis-server: skipped where it is missing (never under CI=true). */
 const needsRedis = new Set([
   "reference/socketio-nodes.ts",
@@ -818,32 +998,47 @@ const redis = redisSkip();
 describe("examples", { concurrency: 2 }, () => {
   for (const file of examples) {
     const checked = file in expected ? " and prints what the docs say" : "";
+    const drawn = file in timelines ? " and draws the timelines committed next to the chapter" : "";
     const skip = needsRedis.has(file) ? redis : false;
-    test(`examples/${file} runs to completion${checked}`, { timeout: 60_000, skip }, async () => {
-      const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "--conditions=source", join("examples", file)], {
-        cwd: root,
-        encoding: "utf8",
-        env: { ...process.env, GREENTHREAD_EXAMPLE_TEST: "1" },
-      });
-      if (file in expected) assert.equal(stdout, expected[file]);
-      assert.equal(stderr, expectedStderr[file] ?? "", `examples/${file} wrote to stderr`);
+    test(`examples/${file} runs to completion${checked}${drawn}`, { timeout: 60_000, skip }, async () => {
+      const dir = file in timelines ? mkdtempSync(join(tmpdir(), "greenthread-timelines-")) : undefined;
+      try {
+        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "--conditions=source", join("examples", file)], {
+          cwd: root,
+          encoding: "utf8",
+          env: { ...process.env, GREENTHREAD_EXAMPLE_TEST: "1", ...(dir !== undefined && { GREENTHREAD_TIMELINE_DIR: dir }) },
+        });
+        if (file in expected) assert.equal(stdout, expected[file]);
+        assert.equal(stderr, expectedStderr[file] ?? "", `examples/${file} wrote to stderr`);
+        if (dir !== undefined) {
+          const committed = timelines[file]!;
+          assert.deepEqual(readdirSync(dir).sort(), committed.map((path) => path.split("/").pop()).sort(), `the timelines examples/${file} draws`);
+          for (const path of committed) {
+            const svg = readFileSync(join(dir, path.split("/").pop()!), "utf8");
+            // Compared without assert.equal's diff of two 20 kB one-line documents.
+            assert.ok(svg === readFileSync(join(root, path), "utf8"), `${path} is not what examples/${file} draws now: regenerate it with GREENTHREAD_TIMELINE_DIR=${path.slice(0, path.lastIndexOf("/"))}`);
+          }
+        }
+      } finally {
+        if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });
 
 test("every example whose output is checked exists", () => {
-  for (const file of [...Object.keys(expected), ...Object.keys(expectedStderr)]) {
+  for (const file of [...Object.keys(expected), ...Object.keys(expectedStderr), ...Object.keys(timelines)]) {
     assert.ok(examples.includes(file), `expected output for examples/${file}, which is not an example`);
   }
 });
 
 /**
- * Docs whose every ```ts (and ```js) block must be an excerpt of an example: tutorial chapters 1-5
+ * Docs whose every ```ts (and ```js) block must be an excerpt of an example: tutorial chapters 1-7
  * and the reference pages of the core, sync, queue, pool and socketio modules.
  */
 const strictDocs = (): string[] => [
   ...readdirSync(join(root, "docs", "tutorial"))
-    .filter((f) => /^0[1-5]-.*\.md$/.test(f))
+    .filter((f) => /^0[1-7]-.*\.md$/.test(f))
     .map((f) => join("docs", "tutorial", f)),
   ...["core", "sync", "queue", "pool", "socketio", "process", "observe"].map((page) => join("docs", "reference", `${page}.md`)),
   ...["tutorial/08-sockets-to-socketio.md", "tutorial/09-past-one-process.md", "rosetta.md"].map((page) => join("docs", page)),
@@ -878,8 +1073,8 @@ test("every code block in the docs that follows a link to an example is that exa
   assert.ok(checked >= 2, `expected to check the tutorial's blocks, checked ${checked}`);
 });
 
-test("every output shown in tutorial chapters 2-5 is what the example linked before it prints", () => {
-  const chapters = readdirSync(join(root, "docs", "tutorial")).filter((f) => /^0[2-5]-.*\.md$/.test(f));
+test("every output shown in tutorial chapters 2-7 is what the example linked before it prints", () => {
+  const chapters = readdirSync(join(root, "docs", "tutorial")).filter((f) => /^0[2-7]-.*\.md$/.test(f));
   let checked = 0;
   for (const chapter of chapters) {
     const text = readFileSync(join(root, "docs", "tutorial", chapter), "utf8");
@@ -894,7 +1089,22 @@ test("every output shown in tutorial chapters 2-5 is what the example linked bef
       checked++;
     }
   }
-  assert.ok(checked >= 15, `expected to check the outputs of chapters 2-4, checked ${checked}`);
+  assert.ok(checked >= 25, `expected to check the outputs of chapters 2-7, checked ${checked}`);
+});
+
+test("every timeline next to a tutorial chapter is drawn by an example and shown in its chapter", () => {
+  const drawn = new Set(Object.values(timelines).flat());
+  const tutorial = join(root, "docs", "tutorial");
+  const svgs = readdirSync(tutorial, { recursive: true })
+    .map((f) => String(f).split(sep).join("/"))
+    .filter((f) => f.endsWith(".svg"))
+    .map((f) => `docs/tutorial/${f}`);
+  assert.deepEqual(svgs.sort(), [...drawn].sort(), "the SVG files under docs/tutorial/ and the timelines the examples draw");
+  for (const svg of svgs) {
+    const [dir, name] = svg.slice("docs/tutorial/".length).split("/");
+    const chapter = readFileSync(join(tutorial, `${dir}.md`), "utf8");
+    assert.ok(chapter.includes(`](${dir}/${name})`), `docs/tutorial/${dir}.md does not show ${dir}/${name}`);
+  }
 });
 
 test("every output shown in tutorial chapters 8 and 9 and on the Rosetta page is what the example linked before it prints", () => {
