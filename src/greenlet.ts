@@ -454,6 +454,8 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     this.flags = (this.flags & ~STATE) | DEAD | (failed ? FAILED : exited ? EXITED : 0);
     this.args = undefined;
     this.slot = result;
+    // Before the watchers: a trace then shows the end before the joiners it wakes.
+    if (observing) emitEnded(this);
     const watchers = this.watchers;
     if (watchers !== undefined) {
       this.watchers = undefined;
@@ -465,7 +467,6 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       if (this.extra.name !== undefined) releaseNamed(this);
     }
     if (failed && (this.flags & OBSERVED) === 0) checkAtEndOfTurn(this);
-    if (observing) emitEnded(this);
   }
 
   /** @internal Reports the failure to the hub unless someone observed it by now. */
