@@ -1,17 +1,17 @@
 /**
  * The deadlock report: when the event loop is about to run dry (`beforeExit`) while greenlets are
- * still parked in library waits, nothing is left that could wake them. gevent raises an opaque
- * `LoopExit` there and Node exits 0 in silence; greenthread names each stuck greenlet, what it is
- * parked on, its owner and (with run-info on) for how long and where it was spawned, through the
- * hub's error handler (kind `deadlock`), and sets a non-zero exit code.
+ * still running, nothing is left that could wake them. gevent raises an opaque `LoopExit` there
+ * and Node exits 0 in silence; greenthread names each stuck greenlet, what it is parked on, its
+ * owner and (with run-info on) for how long and where it was spawned, through the hub's error
+ * handler (kind `deadlock`), and sets a non-zero exit code.
  *
- * Cost: the kernel counts running greenlets (one addition per start and per end) and nothing else.
- * Finding the stuck greenlets happens only in the report, by asking V8's inspector for the live
- * greenlets (one heap query): no registry is kept for it while the program runs. Each greenlet
- * then says what it knows of itself: the label of a lean wait (a number in its flags), the wait
- * list or joined greenlet of a Waiter registered with it, its owner from its watchers. Greenlets
- * that nothing references any more (a cycle of waits) are garbage by then: they are counted, and
- * named only when run-info is on (it holds them).
+ * Cost: the kernel counts running greenlets (one addition per start and per end), and a greenlet
+ * that is given a name is held in a set until it ends; nothing else. Finding the stuck greenlets
+ * happens only in the report, by asking V8's inspector for the live greenlets (one heap query).
+ * Each greenlet then says what it knows of itself: the label of a lean wait (a number in its
+ * flags), the wait list or joined greenlet of a Waiter registered with it, its owner from its
+ * watchers. Unnamed greenlets that nothing references any more (a cycle of waits) may be garbage
+ * by then: they are counted, and named when run-info is on (it holds them).
  * @module
  */
 import { createRequire } from "node:module";
