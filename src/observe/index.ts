@@ -1,7 +1,7 @@
 /**
  * `greenthread/observe`: seeing inside a running program. Run-info (the live greenlets, their
- * owners and what each is parked on), the blocking monitor, and the instrument hooks everything
- * here stands on.
+ * owners and what each is parked on), the deadlock report's mode, the blocking monitor, the
+ * tracer and its timeline, and the instrument hooks everything here stands on.
  * @module
  */
 export { enableRunInfo, runInfo, runInfoEnabled, formatRunInfo, type GreenletInfo, type RunInfo, type RunInfoOptions } from "./run-info.js";
