@@ -263,7 +263,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       throw new TypeError(`Greenlet.name: expected a string, got ${describe(value)}`);
     }
     this.more.name = value;
-    if (this._state !== DEAD) holdNamed(this);
+    if (this._state === SCHEDULED || this._state === RUNNING) holdNamed(this); // else from start()
   }
 
   /** True from `start()`/`startLater()` until the greenlet ends. */
@@ -373,6 +373,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     if (this._state === NEW) {
       this.setState(SCHEDULED);
       enqueueStart(this);
+      if (this.extra?.name !== undefined) holdNamed(this);
       if (observing) emitSpawned(this);
     }
     return this;
@@ -388,6 +389,7 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     if (this._state === NEW) {
       this.setState(SCHEDULED);
       this.more.startTimer = getClock().setTimer(startFromTimer, ms, this);
+      if (this.extra?.name !== undefined) holdNamed(this);
       if (observing) emitSpawned(this);
     }
     return this;

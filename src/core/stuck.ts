@@ -59,6 +59,11 @@ export function releaseNamed(g: object): void {
   named.delete(g);
 }
 
+/** @internal How many named greenlets are held (for tests). */
+export function namedCount(): number {
+  return named.size;
+}
+
 /** @internal How many greenlets run (for tests of the count). */
 export function runningCount(): number {
   return running;

@@ -100,3 +100,22 @@ test("under node:test a greenlet left parked is reported, and the runner keeps t
   assert.match(result.stdout + result.stderr, /left-behind is deadlocked: DeadlockError: left-behind is parked on Event\.wait/);
   assert.ok(!(result.stdout + result.stderr).includes("exit code set to 1"));
 });
+
+test("a named greenlet is held for the report only while it is started and not dead", async () => {
+  const { Greenlet, sleep } = await import("../../src/index.js");
+  const { namedCount } = await import("../../src/core/stuck.js");
+  const before = namedCount();
+  const idle = new Greenlet(async () => {});
+  idle.name = "never started";
+  assert.equal(namedCount(), before, "a greenlet that never starts is not held");
+  idle.start();
+  assert.equal(namedCount(), before + 1);
+  await idle.join();
+  assert.equal(namedCount(), before, "released at its end");
+  const g = new Greenlet(async (g) => await sleep(1, { signal: g }));
+  g.start();
+  g.name = "named while scheduled";
+  assert.equal(namedCount(), before + 1);
+  await g.kill();
+  assert.equal(namedCount(), before);
+});
