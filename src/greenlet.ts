@@ -16,7 +16,7 @@ import { checkDuration, checkFunction, checkOptions, checkTimeout, describe } fr
 import { Waiter, rejectIfAborted } from "./core/waiter.js";
 import { PARKS, lastReject, lastResolve, leanPromise, type Reject, type Resolve } from "./core/park.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./core/waitable.js";
-import { emitEnded, emitKilled, emitLinked, emitParked, emitResumed, emitSpawned, emitStarted, observing, ownerLabel } from "./core/instrument.js";
+import { emitEnded, emitKilled, emitLinked, emitParked, emitResumed, emitSpawned, emitStarted, formatParkSite, observing, ownerLabel } from "./core/instrument.js";
 import { holdNamed, labelOf, noteRunning, registerStuckKind, releaseNamed, visitStuck, type StuckFinder, type StuckGreenlet } from "./core/stuck.js";
 import { GreenletExit, TimeoutError } from "./errors.js";
 import { Family, PARENT_ENDED } from "./family.js";
@@ -768,10 +768,6 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
     if (observing) emitResumed(this);
   }
 
-  /** @internal A Waiter given this greenlet as its signal was armed: the greenlet parked there. */
-  _parkedOn(what: string, detail: unknown): void {
-    emitParked(this, what, detail);
-  }
 
   /** Waitable protocol. */
   [addWatcher](watcher: Watcher): void {
@@ -809,9 +805,10 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       if (label !== undefined) finder.parked(this, label);
     }
     this.extra?.cancel?.forEach((target) => {
-      const w = target as { list?: { label?: string } | null; watched?: { name?: string } | null };
-      if (w.list?.label !== undefined) finder.parked(this, w.list.label);
-      else if (w.watched?.name !== undefined) finder.parked(this, `join(${w.watched.name})`);
+      if (!(target instanceof Waiter)) return;
+      const [what, detail] = target.whereParked();
+      const site = formatParkSite(what, detail);
+      if (what !== "wait" && site !== "join") finder.parked(this, site); // a join names its greenlet
     });
     const watchers = this.watchers;
     if (watchers === undefined) return;
@@ -820,11 +817,6 @@ export class Greenlet<T = unknown, A extends unknown[] = any[]> extends CancelSc
       if (parker !== undefined) finder.parked(parker as StuckGreenlet, `join(${this.name})`);
       if (owner !== null && typeof owner === "object") finder.owned(this, ownerLabel(owner));
     }
-  }
-
-  /** @internal */
-  _stuckRunning(): boolean {
-    return this._state === RUNNING;
   }
 
   override toString(): string {

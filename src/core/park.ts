@@ -17,7 +17,7 @@
  * @module
  */
 import type { Waiter } from "./waiter.js";
-import { labelId, registerWaitList, visitPending } from "./stuck.js";
+import { labelId, registerWaitList, visitPending, waitLabel } from "./stuck.js";
 
 /** What a ParkList holds: a Waiter, a greenlet parked lean, a batch of plain waits. */
 export interface ParkEntry {
@@ -98,13 +98,14 @@ export class ParkList {
 
   /** What a wait parked here is parked on: `Queue.get`, `Event.wait`, `Lock.acquire`. */
   get label(): string {
-    return this.owner === null ? this.verb : `${this.owner.constructor.name}.${this.verb}`;
+    return waitLabel(this.owner, this.verb);
   }
 
   /** The label's number (core/stuck.ts), which a greenlet parked lean here keeps in its flags. */
   get labelId(): number {
     return this.id === 0 ? (this.id = labelId(this.label)) : this.id;
   }
+
   /**
    * @internal The deadlock report: each live entry that no greenlet was given to (a plain wait's
    * batch, a Waiter without a greenlet as signal); a greenlet's own waits are found from it.
@@ -118,9 +119,6 @@ export class ParkList {
     if (this.first !== null) visit(this.first);
     for (let i = this.head; i < this.tail; i++) visit(this.entries[i]!);
   }
-
-
-
 
   /** True when nothing, live or stale, is in the list. */
   get vacant(): boolean {

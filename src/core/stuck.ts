@@ -131,6 +131,11 @@ export function labelId(label: string): number {
   return id;
 }
 
+/** @internal How a wait list names its waits: `Queue.get` (the owner's class and the verb), or the verb alone. */
+export function waitLabel(owner: object | null, verb: string): string {
+  return owner === null ? verb : `${owner.constructor.name}.${verb}`;
+}
+
 /** @internal The label of a number from `labelId` (undefined for 0: unknown). */
 export function labelOf(id: number): string | undefined {
   return id === 0 ? undefined : labels[id];
@@ -143,8 +148,6 @@ export const MAX_LABELS = 1 << 20;
 export interface StuckGreenlet {
   readonly id: number;
   readonly name: string;
-  /** @internal Whether its function runs (started, not ended). */
-  _stuckRunning(): boolean;
 }
 
 /** What the heap walk learns about one greenlet. */
@@ -294,7 +297,7 @@ function walkHeap(): Found {
       factsOf(g).owner ??= owner;
     },
     running: (g) => {
-      if (g._stuckRunning()) found.running.add(g);
+      found.running.add(g);
     },
   };
   if (greenletPrototype !== null) for (const instance of liveInstances([greenletPrototype])) (instance as StuckVisitable)[visitStuck](finder);

@@ -15,13 +15,12 @@ import { getClock, type Clock, type TimerHandle } from "./clock.js";
 import { abortReason, isAborted, subscribe, unsubscribe, type AbortTarget, type SignalLike } from "./cancel.js";
 import { addWatcher, removeWatcher, type Waitable, type Watcher } from "./waitable.js";
 import { PARKS, type ParkEntry, type ParkList } from "./park.js";
-import { observing } from "./instrument.js";
-import { registerWaitList, visitPending } from "./stuck.js";
+import { emitParked, observing, type InstrumentedGreenlet } from "./instrument.js";
+import { registerWaitList, visitPending, waitLabel } from "./stuck.js";
 
-/** A greenlet as a Waiter sees it: a signal that parks, and is told where. */
+/** A greenlet as a Waiter sees it: a signal that parks. */
 interface Parker {
   [PARKS]: true;
-  _parkedOn(what: string, detail: unknown): void;
 }
 
 export type ExpireHandler<T> = (waiter: Waiter<T>) => void;
@@ -77,7 +76,10 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher, ParkEntry {
     if (signal !== undefined) {
       this.signal = signal;
       subscribe(signal, this);
-      if (observing && (signal as Partial<Parker>)[PARKS] === true) this.announce(signal as unknown as Parker, what, detail);
+      if (observing && (signal as Partial<Parker>)[PARKS] === true) {
+        const [site, about] = what === undefined ? this.whereParked() : [what, detail];
+        emitParked(signal as unknown as InstrumentedGreenlet, site, about);
+      }
     }
     if (timeout !== undefined) {
       this.clock = getClock();
@@ -86,12 +88,14 @@ export class Waiter<T = unknown> implements AbortTarget, Watcher, ParkEntry {
     return this;
   }
 
-  /** Tells the instruments the greenlet given as signal parked here, on what it waits for. */
-  private announce(g: Parker, what: string | undefined, detail: unknown): void {
-    if (what !== undefined) g._parkedOn(what, detail);
-    else if (this.list !== null) g._parkedOn(this.list.label, undefined);
-    else if (this.watched !== null) g._parkedOn("join", this.watched);
-    else g._parkedOn("wait", undefined);
+  /**
+   * Where it waits, as the instruments and the deadlock report name it: its list's label
+   * (`Lock.acquire`), `join` with the watched source, or `wait`.
+   */
+  whereParked(): [what: string, detail: unknown] {
+    if (this.list !== null) return [this.list.label, undefined];
+    if (this.watched !== null) return ["join", this.watched];
+    return ["wait", undefined];
   }
 
   /** The greenlet given as signal, when the deadlock report asks (a Waiter knows no other owner). */
@@ -190,7 +194,7 @@ export class WaitList {
 
   /** What a wait parked here is parked on. */
   get label(): string {
-    return this.owner === null ? this.verb : `${this.owner.constructor.name}.${this.verb}`;
+    return waitLabel(this.owner, this.verb);
   }
 
   get first(): Waiter<any> | null {
@@ -234,7 +238,6 @@ export class WaitList {
     for (let w = this.head; w !== null; w = w.next) if (w.parker === undefined) found(this.label);
   }
 }
-
 
 /** A promise that rejects with the signal's reason when it is aborted already, else undefined. */
 export function rejectIfAborted(signal: SignalLike | undefined): Promise<never> | undefined {

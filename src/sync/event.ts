@@ -12,6 +12,7 @@ import { WakeList } from "./wake-list.js";
 import { labelId } from "../core/stuck.js";
 
 const TRUE: Promise<boolean> = Promise.resolve(true);
+const EVENT_WAIT = labelId("Event.wait");
 
 function expireFalse(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -34,8 +35,6 @@ function expireFalse(waiter: Waiter<boolean>): void {
  * ready.set();
  * ```
  */
-const EVENT_WAIT = labelId("Event.wait");
-
 export class Event implements Waitable {
   private flag = false;
   private waiters: WakeList<boolean> | null = null;
